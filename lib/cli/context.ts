@@ -1,0 +1,58 @@
+/**
+ * What every command receives: the parsed global flags, the terminal it writes to, and a way to
+ * reach the cluster. Commands return an exit code and never exit themselves (main.ts does).
+ */
+import type { ExitCode } from "../exit_codes.ts";
+import type { Kube } from "../kube/types.ts";
+
+export type OutputFormat = "human" | "json" | "yaml";
+export type ColorMode = "auto" | "always" | "never";
+
+/** kubectl's connection flags plus the product's global flags. */
+export interface GlobalOptions {
+  kubeconfig?: string;
+  context?: string;
+  cluster?: string;
+  user?: string;
+  server?: string;
+  token?: string;
+  certificateAuthority?: string;
+  insecureSkipTlsVerify?: boolean;
+  as?: string;
+  asGroup?: string[];
+  /** kubectl duration syntax ("30s", "1m", "0" = none). */
+  requestTimeout?: string;
+  /** -v level (0 = quiet). */
+  verbose: number;
+  output: OutputFormat;
+  color: ColorMode;
+}
+
+/** Where output goes. Results on stdout, progress and diagnostics on stderr. */
+export interface Io {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** stdout is a terminal with a usable width (columns > 0). */
+  stdoutIsTTY: boolean;
+  stdinIsTTY: boolean;
+  /** Terminal width, 0 when unknown. */
+  columns: number;
+  /** Colour is on (decided once from --color, NO_COLOR, FORCE_COLOR and the terminal). */
+  color: boolean;
+  env(name: string): string | undefined;
+}
+
+/** Verbose logging (-v). Every line goes through credential redaction. */
+export interface Logger {
+  debug(level: number, message: string): void;
+}
+
+export interface CommandContext {
+  globals: GlobalOptions;
+  io: Io;
+  log: Logger;
+  /** Resolves the kubeconfig like kubectl and returns the cluster facade (loads the client lazily). */
+  connect(): Promise<Kube>;
+}
+
+export type CommandResult = Promise<ExitCode>;

@@ -1,0 +1,9 @@
+/** Every simulated component, in start order. */
+import type { Controller } from "../types.ts";
+import { coreControllers } from "./core/index.ts";
+import { cnoControllers } from "./cno/index.ts";
+import { mcoControllers } from "./mco/index.ts";
+
+export function allControllers(): Controller[] {
+  return [...coreControllers(), ...mcoControllers(), ...cnoControllers()];
+}
