@@ -1,0 +1,26 @@
+/** The options of `preflight` as the CLI parses them; `execute` passes its own subset to the same checks. */
+export type MigrationMethod = "offline" | "live";
+
+export interface PreflightOptions {
+  /** `auto` evaluates offline and live and recommends one. */
+  method: "auto" | MigrationMethod;
+  /** Check ids to leave out (`--skip-check`, repeatable). */
+  skipChecks: string[];
+  /** Only these check ids (`--only`, repeatable). */
+  onlyChecks: string[];
+  /** Write the collected facts snapshot here (`--dump-facts FILE`). */
+  dumpFacts?: string;
+  /** Evaluate a saved snapshot instead of reading the cluster (`--facts FILE`). */
+  facts?: string;
+  /** The user confirms a recent etcd backup (`--etcd-backup-confirmed`). */
+  etcdBackupConfirmed: boolean;
+  /** Values the user plans to pass to `execute`, checked for overlaps now. */
+  v4InternalSubnet?: string;
+  v6InternalSubnet?: string;
+  joinSubnet?: string;
+  transitSubnet?: string;
+  clusterNetwork?: string;
+  hostPrefix?: number;
+  mtu?: number;
+  genevePort?: number;
+}
