@@ -1,0 +1,191 @@
+/**
+ * `oc ovn-migrate execute`: checks the user's values and the cluster (preflight gate), then runs the
+ * migration's steps. A run that finds a migration of ours under way resumes it (from any machine: the
+ * progress lives in the cluster) and skips the gate, whose checks a half-migrated cluster would fail.
+ */
+import type { CommandContext, CommandResult } from "../cli/context.ts";
+import type { ExecuteOptions } from "../cli/execute_options.ts";
+import type { PreflightOptions } from "../cli/preflight_options.ts";
+import { createStepUi } from "../cli/step_ui.ts";
+import { printResult } from "../cli/output.ts";
+import { BlockedError, CliError, UsageError } from "../errors.ts";
+import { ExitCode } from "../exit_codes.ts";
+import { VERSION } from "../version.ts";
+import { collectFacts } from "../verify/collect.ts";
+import { type Facts, valueOf } from "../verify/facts.ts";
+import { recommend } from "../verify/recommend.ts";
+import { evaluateChecks, resultsFor, selectChecks } from "../verify/run.ts";
+import { runSteps } from "./engine.ts";
+import { checkFlagValues } from "./flag_checks.ts";
+import { type OfflineOptions, offlineSteps } from "./offline.ts";
+import { Progress, readProgress } from "./progress.ts";
+import { tuning } from "./tuning.ts";
+
+const TARGET = "OVNKubernetes";
+
+export function preflightOptionsOf(opts: ExecuteOptions): PreflightOptions {
+  return {
+    method: opts.method,
+    skipChecks: opts.skipChecks,
+    onlyChecks: [],
+    etcdBackupConfirmed: opts.etcdBackupConfirmed,
+    v4InternalSubnet: opts.v4InternalSubnet,
+    v6InternalSubnet: opts.v6InternalSubnet,
+    joinSubnet: opts.joinSubnet,
+    transitSubnet: opts.transitSubnet,
+    clusterNetwork: opts.clusterNetwork,
+    hostPrefix: opts.hostPrefix,
+    mtu: opts.mtu,
+    genevePort: opts.genevePort,
+  };
+}
+
+/** Stops on every failed check of the method, listing each with its fix. */
+function gate(facts: Facts, method: "offline" | "live", popts: PreflightOptions): void {
+  const checks = selectChecks([], popts.skipChecks);
+  const failed = resultsFor(evaluateChecks(facts, checks, [method], { ...popts, method }), method)
+    .filter((r) => r.level === "fail");
+  if (failed.length === 0) return;
+  const lines = failed.map((r) => `✖ ${r.id}: ${r.message}${r.fix ? `\n    fix: ${r.fix}` : ""}`);
+  throw new BlockedError(
+    `Preflight failed for the ${method} migration; nothing was changed.\n  ${lines.join("\n  ")}`,
+    `Fix the above, or skip a check you have dealt with: --skip-check ${failed[0].id}`,
+  );
+}
+
+function chooseMethod(facts: Facts, popts: PreflightOptions): "offline" | "live" {
+  const checks = selectChecks([], popts.skipChecks);
+  const results = evaluateChecks(facts, checks, ["offline", "live"], popts);
+  const rec = recommend(facts, results, ["offline", "live"]);
+  if (rec.recommended === "none") {
+    throw new BlockedError(`No migration method can run on this cluster:\n  ${rec.reasons.join("\n  ")}`);
+  }
+  return rec.recommended;
+}
+
+export async function runExecute(ctx: CommandContext, opts: ExecuteOptions): CommandResult {
+  if (!opts.dryRun && !opts.yes && !ctx.io.stdinIsTTY) {
+    throw new UsageError(
+      "execute changes the cluster network and reboots every node; there is no terminal to confirm on.",
+      "Pass --yes to run without asking, or --dry-run to see the plan.",
+    );
+  }
+  const kube = await ctx.connect();
+  const record = await readProgress(kube);
+  const resuming = record?.operation === "migrate" && record.to === TARGET && Object.keys(record.steps).length > 0;
+  if (resuming && opts.method !== "auto" && opts.method !== record.method) {
+    throw new UsageError(
+      `A ${record.method} migration started by oc-ovn-migrate is under way; it cannot continue as ${opts.method}.`,
+      `Run \`oc ovn-migrate execute --method ${record.method}\` to resume it.`,
+    );
+  }
+  const popts = preflightOptionsOf(opts);
+  const facts = await collectFacts(kube);
+  const method = resuming
+    ? record.method as "offline" | "live"
+    : opts.method === "auto"
+    ? chooseMethod(facts, popts)
+    : opts.method;
+  if (method === "live") {
+    throw new UsageError(
+      "execute --method live is not available in this release yet.",
+      "Use --method offline, or follow the documented live procedure; `oc ovn-migrate status --watch` follows it.",
+    );
+  }
+  checkFlagValues(facts, method, popts);
+  const source = valueOf(facts.networkConfig)?.status.networkType;
+  if (!resuming) {
+    if (source !== "OpenShiftSDN") {
+      throw new UsageError(
+        source === TARGET
+          ? "The cluster already runs OVN-Kubernetes; there is nothing to migrate."
+          : `execute migrates from OpenShiftSDN; this cluster runs ${source ?? "an unknown network plugin"}.`,
+        source === TARGET ? "After a migration, run `oc ovn-migrate cleanup`." : undefined,
+      );
+    }
+    gate(facts, method, popts);
+  }
+
+  const t = tuning(ctx.io.env);
+  const options: OfflineOptions = {
+    target: TARGET,
+    features: opts.egressIp && opts.egressFirewall && opts.multicast
+      ? undefined
+      : { egressIP: opts.egressIp, egressFirewall: opts.egressFirewall, multicast: opts.multicast },
+    ovnConfig: {
+      mtu: opts.mtu,
+      genevePort: opts.genevePort,
+      v4InternalSubnet: opts.v4InternalSubnet,
+      v6InternalSubnet: opts.v6InternalSubnet,
+    },
+    clusterNetwork: opts.clusterNetwork ? { cidr: opts.clusterNetwork, hostPrefix: opts.hostPrefix ?? 23 } : undefined,
+    deleteNncp: opts.deleteNncp,
+    reboot: opts.reboot,
+    sshUser: opts.sshUser,
+    sshKey: opts.sshKey,
+    rebootBatch: opts.rebootBatch ?? "all",
+    allowAllMasters: opts.allowAllMasters,
+    timeoutMs: opts.timeoutMs,
+    backupDir: opts.backupDir,
+    ...t,
+    confirmRebootAgain: async (nodes) => opts.yes || await ui.confirm(`Reboot ${nodes.join(", ")} again?`),
+  };
+  const progress = await Progress.load(kube, {
+    operation: "migrate",
+    method,
+    from: "OpenShiftSDN",
+    to: TARGET,
+    version: VERSION,
+    dryRun: opts.dryRun,
+    mirrorFile: `${opts.backupDir}/progress.json`,
+  });
+  const ui = createStepUi(ctx, { yes: opts.yes });
+  const abort = new AbortController();
+  const onSigint = () => abort.abort(new CliError("Interrupted.", ExitCode.RuntimeError));
+  try {
+    Deno.addSignalListener("SIGINT", onSigint);
+  } catch { /* signals are not available on every platform */ }
+  const resume = `oc ovn-migrate execute --method ${method}`;
+  try {
+    if (resuming && !opts.dryRun) ui.note(`resuming the ${method} migration started ${record.startedAt}`);
+    const result = await runSteps(
+      offlineSteps(),
+      {
+        kube,
+        options,
+        progress,
+        report: ui.report,
+        note: ui.note,
+        signal: abort.signal,
+      },
+      ui,
+      {
+        dryRun: opts.dryRun,
+        resumeCommand: resume,
+        confirmQuestion:
+          `Migrate ${kube.server} from OpenShift SDN to OVN-Kubernetes (${method})? Every node will reboot.`,
+      },
+    );
+    ui.stop();
+    if (opts.dryRun) {
+      if (ctx.globals.output !== "human") {
+        printResult(ctx.io, ctx.globals.output, { method, dryRun: true, steps: ui.plan }, () => "");
+      } else ctx.io.stdout("\nDry run: nothing was written to the cluster.\n");
+      return ExitCode.Ok;
+    }
+    printResult(
+      ctx.io,
+      ctx.globals.output,
+      { method, result: "migrated", networkType: TARGET, ...result },
+      () =>
+        `\nThe cluster runs OVN-Kubernetes (${method} migration complete).\n` +
+        `Backup: ${opts.backupDir}\nNext: check your workloads, then run \`oc ovn-migrate cleanup\`.\n`,
+    );
+    return ExitCode.Ok;
+  } finally {
+    ui.stop();
+    try {
+      Deno.removeSignalListener("SIGINT", onSigint);
+    } catch { /* see above */ }
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * The fixed waits of a migration (operators healthy on reads 30 s apart, MCO start grace, reboot
+ * retries). A rehearsal against the simulated cluster, whose clock runs faster, shortens them with
+ * OVN_MIGRATE_TIME_SCALE (the simulator's --time-scale); against a real cluster leave it unset.
+ */
+export interface Tuning {
+  operatorReads: number;
+  operatorIntervalMs: number;
+  mcoStartGraceMs: number;
+  rebootRequestGraceMs: number;
+  rebootRetryDelayMs: number;
+}
+
+export function tuning(env: (name: string) => string | undefined): Tuning {
+  const raw = Number(env("OVN_MIGRATE_TIME_SCALE") ?? "1");
+  const scale = Number.isFinite(raw) && raw >= 1 ? raw : 1;
+  return {
+    operatorReads: 3,
+    operatorIntervalMs: 30_000 / scale,
+    mcoStartGraceMs: 600_000 / scale,
+    rebootRequestGraceMs: 300_000 / scale,
+    rebootRetryDelayMs: 3_000 / scale,
+  };
+}
