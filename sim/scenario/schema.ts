@@ -61,7 +61,7 @@ export const TimingSpec = z.object({
   deploymentSeconds: z.number().default(10),
   /** Delay of `shutdown -r +N`: one simulated minute per unit, as on a real host. */
   shutdownMinuteSeconds: z.number().default(60),
-}).default({} as never);
+}).prefault({});
 export type TimingSpec = z.infer<typeof TimingSpec>;
 
 export const FaultSpec = z.object({
@@ -86,7 +86,7 @@ export const FaultSpec = z.object({
   degradePoolOnRollout: z.string().optional(),
   /** The prometheus-k8s pods do not exist. */
   prometheusMissing: z.boolean().default(false),
-}).default({} as never);
+}).prefault({});
 export type FaultSpec = z.infer<typeof FaultSpec>;
 
 export const ScenarioSpec = z.object({
@@ -116,7 +116,7 @@ export const ScenarioSpec = z.object({
     vxlanPort: z.number().int().default(4789),
     /** Extra `ovnKubernetesConfig` on network.operator (e.g. internal subnets). */
     ovnKubernetesConfig: z.record(z.string(), z.any()).optional(),
-  }).default({} as never),
+  }).prefault({}),
   /** The cluster was migrated to OVN-Kubernetes (leftovers as the procedure leaves them). */
   migratedFrom: z.object({
     type: z.enum(["OpenShiftSDN", "Kuryr"]).default("OpenShiftSDN"),
@@ -136,7 +136,7 @@ export const ScenarioSpec = z.object({
     egressNetworkPolicyEvery: z.number().int().default(0),
     /** Every Nth generated NetNamespace is multicast-enabled; 0 = none. */
     multicastEvery: z.number().int().default(0),
-  }).default({} as never),
+  }).prefault({}),
   users: z.array(UserSpec).default([
     { name: "kube:admin", groups: ["system:authenticated"], clusterAdmin: true, clientCertificate: false, rules: [] },
     { name: "system:admin", groups: ["system:masters"], clusterAdmin: true, clientCertificate: true, rules: [] },
