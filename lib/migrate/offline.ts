@@ -82,11 +82,15 @@ function flipBody(o: OfflineOptions) {
   };
 }
 
-/** CNO refuses what it cannot apply by going Degraded (cluster-behaviour.md §1.2): stop with its message. */
+/**
+ * CNO refuses what it cannot apply by going Degraded with an `Invalid…` reason (cluster-behaviour.md
+ * §1.2): stop with its message. Other Degraded reasons (RolloutHung while nodes still run the old
+ * plugin) are expected until the reboots and are not a rejection of our change.
+ */
 async function failIfOperatorDegraded(kube: Kube): Promise<void> {
   const co = await kube.get(R.clusterOperator, "network");
-  const degraded = (co?.status?.conditions ?? []).find((c: { type: string; status: string }) =>
-    c.type === "Degraded" && c.status === "True"
+  const degraded = (co?.status?.conditions ?? []).find((c: { type: string; status: string; reason?: string }) =>
+    c.type === "Degraded" && c.status === "True" && (c.reason ?? "").startsWith("Invalid")
   );
   if (degraded) {
     throw new BlockedError(
@@ -321,7 +325,8 @@ export function offlineSteps(): OfflineStep[] {
       title: "Reboot every node",
       disruptive: true,
       done: async (ctx) => {
-        const before = ctx.progress.get<Record<string, string>>(BOOT_IDS_KEY) ?? {};
+        const before = ctx.progress.get<Record<string, string>>(BOOT_IDS_KEY);
+        if (!before) return false;
         const nodes = await ctx.kube.list(R.node);
         return nodes.every((n) => before[n.metadata.name] !== bootID(n));
       },
