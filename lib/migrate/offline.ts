@@ -169,7 +169,9 @@ export function offlineSteps(): OfflineStep[] {
       done: () => Promise.resolve(false),
       plan: () => Promise.resolve([operatorPatch({ spec: { migration: null } })]),
       apply: async (ctx) => {
-        await ctx.kube.patch(R.networkOperator, "cluster", { spec: { migration: null } }, "merge");
+        await ctx.kube.patch(R.networkOperator, "cluster", { spec: { migration: null } }, "merge", {
+          idempotent: true,
+        });
       },
       verify: (ctx) =>
         waitFor(ctx, R.networkConfig, "network.config status.migration to clear", (o) => !o.status?.migration),
@@ -200,7 +202,7 @@ export function offlineSteps(): OfflineStep[] {
       done: async (ctx) => (await getNetworkOperator(ctx.kube)).spec?.migration?.networkType === ctx.options.target,
       plan: (ctx) => Promise.resolve([operatorPatch(migrationBody(ctx.options))]),
       apply: async (ctx) => {
-        await ctx.kube.patch(R.networkOperator, "cluster", migrationBody(ctx.options), "merge");
+        await ctx.kube.patch(R.networkOperator, "cluster", migrationBody(ctx.options), "merge", { idempotent: true });
       },
       verify: async (ctx) => {
         await waitFor(
@@ -224,7 +226,7 @@ export function offlineSteps(): OfflineStep[] {
       },
       plan: (ctx) => Promise.resolve([operatorPatch(ovnConfigBody(ctx.options))]),
       apply: async (ctx) => {
-        await ctx.kube.patch(R.networkOperator, "cluster", ovnConfigBody(ctx.options), "merge");
+        await ctx.kube.patch(R.networkOperator, "cluster", ovnConfigBody(ctx.options), "merge", { idempotent: true });
       },
       verify: (ctx) => failIfOperatorDegraded(ctx.kube),
     },
@@ -274,7 +276,7 @@ export function offlineSteps(): OfflineStep[] {
           const nodes = await ctx.kube.list(R.node);
           await ctx.progress.set(BOOT_IDS_KEY, Object.fromEntries(nodes.map((n) => [n.metadata.name, bootID(n)])));
         }
-        await ctx.kube.patch(R.networkConfig, "cluster", flipBody(ctx.options), "merge");
+        await ctx.kube.patch(R.networkConfig, "cluster", flipBody(ctx.options), "merge", { idempotent: true });
       },
       verify: async (ctx) => {
         await waitFor(

@@ -120,6 +120,20 @@ export class Progress {
   /** Writes the record to the cluster (and the local mirror); a no-op in a dry run. */
   async save(): Promise<void> {
     if (this.opts.dryRun) return;
+    // Replacing with the resourceVersion we hold is safe to repeat: if a failed attempt did land, the
+    // retry gets 409 and takes the newest version.
+    for (let attempt = 1;; attempt++) {
+      try {
+        return await this.#save();
+      } catch (e) {
+        const status = e instanceof KubeError ? e.status ?? 0 : 0;
+        if (attempt >= 5 || !(status >= 500 || status === 429)) throw e;
+        await new Promise((r) => setTimeout(r, 500 * attempt));
+      }
+    }
+  }
+
+  async #save(): Promise<void> {
     this.#record.updatedAt = this.#now();
     const data = { [KEY]: JSON.stringify(this.#record, null, 1) };
     if (this.#cm) {
