@@ -44,6 +44,12 @@ export interface WriteOptions {
   subresource?: "status";
   /** Server-side dry run (`dryRun=All`): validated, not stored. */
   dryRun?: boolean;
+  /**
+   * Repeating this write cannot do harm (e.g. a merge patch that sets fixed values), so it may be retried
+   * after a 5xx or a reset connection. Default false: writes are retried only on 429 or when the request
+   * never left (connection refused). See lib/kube/retry.ts.
+   */
+  idempotent?: boolean;
 }
 
 export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED";
@@ -118,4 +124,6 @@ export interface Kube {
   canI(questions: AccessAttributes[]): Promise<AccessDecision[]>;
   /** API groups the server serves (discovery), e.g. to tell an OpenShift cluster. */
   apiGroups(): Promise<string[]>;
+  /** Releases connections (tests and long-lived callers; the CLI just exits). Optional for fakes. */
+  close?(): Promise<void>;
 }
