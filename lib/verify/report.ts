@@ -1,0 +1,138 @@
+/** Builds the preflight report object and renders it as human text, JSON or YAML. */
+import pc from "picocolors";
+import { dump } from "js-yaml";
+import type { MigrationMethod } from "../cli/preflight_options.ts";
+import type { OutputFormat } from "../cli/context.ts";
+import { ExitCode } from "../exit_codes.ts";
+import type { Level } from "./checks/types.ts";
+import { type Facts, valueOf } from "./facts.ts";
+import type { Recommendation } from "./recommend.ts";
+import { countLevels, type EvaluatedResult, resultsFor } from "./run.ts";
+import { type PreflightReport, REPORT_API_VERSION } from "./report_schema.ts";
+
+export interface ReportInput {
+  facts: Facts;
+  factsFile?: string;
+  requested: "auto" | MigrationMethod;
+  evaluated: MigrationMethod[];
+  results: EvaluatedResult[];
+  recommendation: Recommendation;
+  now?: Date;
+}
+
+const counts = (r: EvaluatedResult[]) => {
+  const c = countLevels(r);
+  return { passed: c.pass, warnings: c.warn, failed: c.fail, skipped: c.skip };
+};
+
+export function exitCodeFor(c: { failed: number; warnings: number }, verdict: string): ExitCode {
+  if (verdict === "none" || c.failed > 0) return ExitCode.Failed;
+  return c.warnings > 0 ? ExitCode.Warnings : ExitCode.Ok;
+}
+
+export function buildReport(input: ReportInput): PreflightReport {
+  const { facts, results, recommendation } = input;
+  const verdict = input.requested === "auto" ? recommendation.recommended : input.requested;
+  const verdictResults = verdict === "none" ? results : resultsFor(results, verdict);
+  const summaryCounts = counts(verdictResults);
+  const byMethod: PreflightReport["summary"]["byMethod"] = {};
+  for (const m of input.evaluated) byMethod[m] = counts(resultsFor(results, m));
+  const cfg = valueOf(facts.networkConfig);
+  return {
+    apiVersion: REPORT_API_VERSION,
+    kind: "PreflightReport",
+    generatedAt: (input.now ?? new Date()).toISOString(),
+    cluster: {
+      server: facts.server,
+      version: valueOf(facts.clusterVersion)?.desired ?? null,
+      platform: valueOf(facts.infrastructure)?.platform ?? null,
+      networkType: cfg?.status.networkType ?? cfg?.spec.networkType ?? null,
+      nodes: valueOf(facts.nodes)?.length ?? null,
+      factsCollectedAt: facts.collectedAt,
+      factsFile: input.factsFile ?? null,
+    },
+    method: {
+      requested: input.requested,
+      evaluated: input.evaluated,
+      recommended: recommendation.recommended,
+      reasons: recommendation.reasons,
+    },
+    checks: results.map((r) => ({
+      id: r.id,
+      title: r.title,
+      section: r.section,
+      level: r.level,
+      method: r.method,
+      message: r.message,
+      fix: r.fix ?? null,
+      objects: r.objects,
+    })),
+    summary: {
+      ...summaryCounts,
+      verdictMethod: verdict,
+      exitCode: exitCodeFor(summaryCounts, verdict),
+      byMethod,
+    },
+  };
+}
+
+const SYMBOL: Record<Level, string> = { pass: "✔", warn: "⚠", fail: "✖", skip: "–" };
+const RANK: Record<Level, number> = { skip: 0, pass: 1, warn: 2, fail: 3 };
+
+export function renderHuman(report: PreflightReport, color: boolean): string {
+  const c = pc.createColors(color);
+  const paint: Record<Level, (s: string) => string> = { pass: c.green, warn: c.yellow, fail: c.red, skip: c.dim };
+  const lines: string[] = [];
+  const cl = report.cluster;
+  lines.push(c.bold(`Preflight for ${cl.server}`));
+  lines.push(
+    `  OpenShift ${cl.version ?? "?"} on ${cl.platform ?? "?"}, ${cl.networkType ?? "?"}, ${cl.nodes ?? "?"} nodes` +
+      (cl.factsFile ? ` (snapshot ${cl.factsFile}, collected ${cl.factsCollectedAt})` : ""),
+  );
+  const sections = [...new Set(report.checks.map((r) => r.section))];
+  for (const section of sections) {
+    lines.push("", c.bold(section));
+    // One heading per check and method; several findings of it are listed under it.
+    const groups: PreflightReport["checks"][] = [];
+    for (const r of report.checks.filter((x) => x.section === section)) {
+      const last = groups.at(-1);
+      if (last && last[0].id === r.id && last[0].method === r.method) last.push(r);
+      else groups.push([r]);
+    }
+    for (const group of groups) {
+      const first = group[0];
+      const level = group.reduce<Level>((w, r) => (RANK[r.level] > RANK[w] ? r.level : w), "skip");
+      const tag = first.method === "both" ? "" : ` [${first.method}]`;
+      const head = `  ${paint[level](SYMBOL[level])} ${first.title}${tag} ${c.dim(`(${first.id})`)}`;
+      if (group.length === 1 && first.level === "pass") {
+        lines.push(`${head}: ${first.message}`);
+        continue;
+      }
+      lines.push(head);
+      for (const r of group) {
+        const bullet = group.length > 1 ? `${paint[r.level](SYMBOL[r.level])} ` : "";
+        lines.push(`      ${bullet}${r.message}`);
+        if (r.fix) lines.push(`      ${group.length > 1 ? "  " : ""}${c.cyan("fix:")} ${r.fix}`);
+      }
+    }
+  }
+  const s = report.summary;
+  const rec = report.method.recommended;
+  const recText = rec === "none" ? c.red("none") : c.bold(rec);
+  const methodNote = report.method.requested === "auto" ? "" : ` (evaluated for ${report.method.requested})`;
+  lines.push(
+    "",
+    `${paint.pass(`${s.passed} passed`)}, ${paint.warn(`${s.warnings} warnings`)}, ${
+      paint.fail(`${s.failed} failed`)
+    }, ` +
+      `${s.skipped} skipped${methodNote} — recommended method: ${recText}`,
+  );
+  for (const reason of report.method.reasons) lines.push(c.dim(`  ${reason}`));
+  return lines.join("\n") + "\n";
+}
+
+export function renderReport(report: PreflightReport, format: OutputFormat, color: boolean): string {
+  if (format === "json") return JSON.stringify(report, null, 2) + "\n";
+  if (format === "yaml") return dump(report, { lineWidth: -1, noRefs: true });
+  return renderHuman(report, color);
+}
