@@ -1,6 +1,8 @@
-/** Scaffold: replaced by the mco controllers. */
+/** The simulated Machine Config Operator: render controller, then the per-pool node update controller. */
 import type { Controller } from "../../types.ts";
+import { NodeUpdateController } from "./rollout.ts";
+import { RenderController } from "./render.ts";
 
 export function mcoControllers(): Controller[] {
-  return [];
+  return [new RenderController(), new NodeUpdateController()];
 }
