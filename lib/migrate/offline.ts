@@ -414,14 +414,32 @@ async function verifyNodesOnPoolConfig(ctx: Ctx): Promise<void> {
   }
 }
 
-/** Pods that are not running, by node: after a plugin change they fail until their node reboots. */
+const ERROR_WAITING = new Set(["CrashLoopBackOff", "CreateContainerError", "RunContainerError", "ContainerCannotRun"]);
+
+/** Why a pod is in error after the plugin change (sandbox not created, crash-looping, failed), or undefined. */
+export function podError(p: KubeObject): string | undefined {
+  const s = p.status ?? {};
+  if (s.phase === "Failed" || s.phase === "Unknown") return s.phase;
+  const sandbox = (s.conditions ?? []).find((c: { type: string; status: string; reason?: string }) =>
+    c.type === "PodReadyToStartContainers" && c.status === "False"
+  );
+  if (sandbox) return sandbox.reason ?? "sandbox not ready";
+  for (const cs of s.containerStatuses ?? []) {
+    const reason = cs.state?.waiting?.reason;
+    if (reason && ERROR_WAITING.has(reason)) return reason;
+  }
+  return undefined;
+}
+
+/** Pods in error, by node: after a plugin change they fail until their node reboots (procedures.md §5). */
 async function podsInErrorByNode(kube: Kube): Promise<Map<string, string[]>> {
-  const pods = await kube.list(R.pod, { fieldSelector: "status.phase!=Running,status.phase!=Succeeded" });
+  const pods = await kube.list(R.pod, { fieldSelector: "status.phase!=Succeeded" });
   const byNode = new Map<string, string[]>();
   for (const p of pods) {
     const node = p.spec?.nodeName;
-    if (!node || p.metadata.deletionTimestamp) continue;
-    byNode.set(node, [...(byNode.get(node) ?? []), `${p.metadata.namespace}/${p.metadata.name}`]);
+    const why = podError(p);
+    if (!node || !why || p.metadata.deletionTimestamp) continue;
+    byNode.set(node, [...(byNode.get(node) ?? []), `${p.metadata.namespace}/${p.metadata.name} (${why})`]);
   }
   return byNode;
 }

@@ -75,6 +75,9 @@ export async function run(ctx: CommandContext, opts: PreflightOptions): CommandR
     facts = await loadFactsFile(opts.facts);
   } else {
     const kube = await ctx.connect();
+    // One discovery read first: a 401, TLS or connection failure surfaces as the client's own error
+    // (its hint and exit code) instead of a recorded fact.
+    await kube.apiGroups();
     const progress = ctx.io.stdoutIsTTY && ctx.globals.output === "human";
     facts = await collectFacts(kube, {
       onProgress: progress ? (done, total) => ctx.io.stderr(`\rReading the cluster… ${done}/${total}`) : undefined,
