@@ -267,6 +267,7 @@ class ClusterBuilder {
       this.buildNetworkConfig();
       this.buildNetworkOperator();
       this.buildMtuConfigMap();
+      this.buildInstallConfig();
       this.buildClusterOperators();
       this.buildPools();
       if (this.sdn) {
@@ -591,6 +592,34 @@ class ClusterBuilder {
       kind: "ConfigMap",
       metadata: { name: "mtu", namespace: "openshift-network-operator" },
       data: { mtu: String(this.s.network.hardwareMTU) },
+    });
+  }
+
+  /** The installer's record (kube-system/cluster-config-v1): where tools read the real machine network. */
+  buildInstallConfig(): void {
+    if (!this.s.openshift) return;
+    const platform = this.s.platform.toLowerCase() === "none" ? "none" : this.s.platform.toLowerCase();
+    const installConfig = [
+      "apiVersion: v1",
+      "baseDomain: example.com",
+      `metadata:\n  name: ${this.s.infrastructureName.replace(/-[a-z0-9]+$/, "")}`,
+      "networking:",
+      "  clusterNetwork:",
+      ...this.s.network.clusterNetwork.map((c) => `  - cidr: ${c.cidr}\n    hostPrefix: ${c.hostPrefix}`),
+      "  machineNetwork:",
+      ...this.s.network.machineNetwork.map((c) => `  - cidr: ${c}`),
+      `  networkType: ${this.s.migratedFrom ? this.s.migratedFrom.type : this.s.network.type}`,
+      "  serviceNetwork:",
+      ...this.s.network.serviceNetwork.map((c) => `  - ${c}`),
+      "platform:",
+      `  ${platform}: {}`,
+      "",
+    ].join("\n");
+    this.create(K.configMap, {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "cluster-config-v1", namespace: "kube-system" },
+      data: { "install-config": installConfig },
     });
   }
 
