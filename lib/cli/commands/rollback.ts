@@ -1,10 +1,8 @@
-/** `rollback`: placeholder until the command is built; keeps the CLI contract (exit 2 with a clear message). */
+/** `rollback`: OVN-Kubernetes back to OpenShift SDN (lib/migrate/rollback_command.ts). */
 import type { CommandContext, CommandResult } from "../context.ts";
 import type { RollbackOptions } from "../rollback_options.ts";
-import { ExitCode } from "../../exit_codes.ts";
+import { runRollback } from "../../migrate/rollback_command.ts";
 
-// deno-lint-ignore require-await
-export async function run(ctx: CommandContext, _opts: RollbackOptions): CommandResult {
-  ctx.io.stderr("`rollback` is not built yet (coming in a later release).\n");
-  return ExitCode.UsageError;
+export function run(ctx: CommandContext, opts: RollbackOptions): CommandResult {
+  return runRollback(ctx, opts);
 }

@@ -1,10 +1,8 @@
-/** `status`: placeholder until the command is built; keeps the CLI contract (exit 2 with a clear message). */
+/** `status`: where the migration is (lib/status/command.ts). */
 import type { CommandContext, CommandResult } from "../context.ts";
 import type { StatusOptions } from "../status_options.ts";
-import { ExitCode } from "../../exit_codes.ts";
+import { runStatus } from "../../status/command.ts";
 
-// deno-lint-ignore require-await
-export async function run(ctx: CommandContext, _opts: StatusOptions): CommandResult {
-  ctx.io.stderr("`status` is not built yet (coming in a later release).\n");
-  return ExitCode.UsageError;
+export function run(ctx: CommandContext, opts: StatusOptions): CommandResult {
+  return runStatus(ctx, opts);
 }
