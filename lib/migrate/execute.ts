@@ -18,6 +18,7 @@ import { evaluateChecks, resultsFor, selectChecks } from "../verify/run.ts";
 import { runSteps } from "./engine.ts";
 import { checkFlagValues } from "./flag_checks.ts";
 import { type OfflineOptions, offlineSteps } from "./offline.ts";
+import { liveSteps, MTU_AFTER_KEY, prepareLive } from "./live.ts";
 import { Progress, readProgress } from "./progress.ts";
 import { tuning } from "./tuning.ts";
 
@@ -86,12 +87,9 @@ export async function runExecute(ctx: CommandContext, opts: ExecuteOptions): Com
     : opts.method === "auto"
     ? chooseMethod(facts, popts)
     : opts.method;
-  if (method === "live") {
-    throw new UsageError(
-      "execute --method live is not available in this release yet.",
-      "Use --method offline, or follow the documented live procedure; `oc ovn-migrate status --watch` follows it.",
-    );
-  }
+  // Live: what the user asked this run to handle (egress router pods, NNCPs, overlapping subnets) passes the gate.
+  const live = method === "live" ? prepareLive(facts, opts, popts) : undefined;
+  if (live) Object.assign(popts, live.popts);
   checkFlagValues(facts, method, popts);
   const source = valueOf(facts.networkConfig)?.status.networkType;
   if (!resuming) {
@@ -148,24 +146,17 @@ export async function runExecute(ctx: CommandContext, opts: ExecuteOptions): Com
   const resume = `oc ovn-migrate execute --method ${method}`;
   try {
     if (resuming && !opts.dryRun) ui.note(`resuming the ${method} migration started ${record.startedAt}`);
-    const result = await runSteps(
-      offlineSteps(),
-      {
-        kube,
-        options,
-        progress,
-        report: ui.report,
-        note: ui.note,
-        signal: abort.signal,
-      },
-      ui,
-      {
-        dryRun: opts.dryRun,
-        resumeCommand: resume,
-        confirmQuestion:
-          `Migrate ${kube.server} from OpenShift SDN to OVN-Kubernetes (${method})? Every node will reboot.`,
-      },
-    );
+    const stepCtx = { kube, progress, report: ui.report, note: ui.note, signal: abort.signal };
+    const engineOpts = {
+      dryRun: opts.dryRun,
+      resumeCommand: resume,
+      confirmQuestion:
+        `Migrate ${kube.server} from OpenShift SDN to OVN-Kubernetes (${method})? Every node will reboot.`,
+    };
+    const result = live
+      ? await runSteps(liveSteps(), { ...stepCtx, options: live.options(options) }, ui, engineOpts)
+      : await runSteps(offlineSteps(), { ...stepCtx, options }, ui, engineOpts);
+    const mtu = live ? progress.get<number>(MTU_AFTER_KEY) : undefined;
     ui.stop();
     if (opts.dryRun) {
       if (ctx.globals.output !== "human") {
@@ -176,9 +167,16 @@ export async function runExecute(ctx: CommandContext, opts: ExecuteOptions): Com
     printResult(
       ctx.io,
       ctx.globals.output,
-      { method, result: "migrated", networkType: TARGET, ...result },
+      {
+        method,
+        result: "migrated",
+        networkType: TARGET,
+        ...(mtu !== undefined ? { clusterNetworkMTU: mtu } : {}),
+        ...result,
+      },
       () =>
         `\nThe cluster runs OVN-Kubernetes (${method} migration complete).\n` +
+        (mtu !== undefined ? `Cluster network MTU: ${mtu}.\n` : "") +
         `Backup: ${opts.backupDir}\nNext: check your workloads, then run \`oc ovn-migrate cleanup\`.\n`,
     );
     return ExitCode.Ok;

@@ -12,13 +12,14 @@ import type { Kube, KubeObject } from "../kube/types.ts";
 import type { PreflightOptions } from "../cli/preflight_options.ts";
 import { candidateBlocks, effectiveInternalSubnets, findFree, overlaps } from "../verify/cidr.ts";
 import { networksInUse } from "../verify/checks/cidr_overlap.ts";
-import { ovnConfig } from "../verify/checks/util.ts";
-import type { Facts } from "../verify/facts.ts";
+import { isManaged, ovnConfig } from "../verify/checks/util.ts";
+import type { ExecuteOptions } from "../cli/execute_options.ts";
+import { type Facts, valueOf } from "../verify/facts.ts";
 import { contextFor } from "../verify/run.ts";
 import { writeBackup } from "./backup.ts";
 import { followLiveMigration, liveInProgress, liveMigrationComplete, MIGRATION_ANNOTATION } from "./live_wait.ts";
 import { primaryNicNncps } from "./nncp.ts";
-import type { NetworkType } from "./offline.ts";
+import type { NetworkType, OfflineOptions } from "./offline.ts";
 import { waitOperatorsHealthy } from "./operators.ts";
 import type { PlannedCall, Step, StepContext } from "./step.ts";
 import { watchUntil } from "./wait.ts";
@@ -45,6 +46,8 @@ export interface LiveOptions {
   timeoutMs: number;
   /** A pool paused this long during the migration stops the run. */
   pausedGraceMs: number;
+  /** How long CNO may take to revalidate a rejected trigger after a fix (it reconciles within ~3 minutes). */
+  revalidateGraceMs: number;
   operatorReads: number;
   operatorIntervalMs: number;
   backupDir: string;
@@ -72,6 +75,15 @@ export const triggerBody = (target: string) => ({
   spec: { networkType: target },
 });
 const managedBody = { metadata: { annotations: { [MANAGED_ANNOTATION]: "true" } } };
+
+/**
+ * CNO has accepted the migration (or finished it): from here on only CNO changes the network configuration.
+ * A trigger CNO rejected (Degraded InvalidClusterConfig) is not under way: the blocker may still be fixed.
+ */
+export async function underWay(kube: Kube, target: string): Promise<boolean> {
+  const [nc, no] = await Promise.all([getNetworkConfig(kube), getNetworkOperator(kube)]);
+  return liveInProgress(nc) || no.spec?.migration?.mode === "Live" || liveMigrationComplete(nc, target);
+}
 
 /** The trigger is in the cluster: the annotation is present and spec.networkType is the target. */
 export const triggered = (nc: KubeObject, target: string) =>
@@ -175,11 +187,62 @@ export function chooseInternalSubnets(
   return out;
 }
 
+/**
+ * What `execute --method live` settles before its gate: the internal subnets to patch in (given, or chosen
+ * with `--fix-subnets`), and the checks the run itself deals with (egress router pods with
+ * `--delete-egress-router-pods`, NNCPs with `--delete-nncp`). `options` turns the offline options (timeouts,
+ * tuning, backup dir) into the live ones.
+ */
+export function prepareLive(facts: Facts, opts: ExecuteOptions, popts: PreflightOptions): {
+  popts: Partial<PreflightOptions>;
+  options: (base: OfflineOptions) => LiveOptions;
+} {
+  const managed = isManaged(facts);
+  if (
+    managed && !opts.managedPlatformAck && !opts.dryRun &&
+    valueOf(facts.networkConfig)?.annotations[MANAGED_ANNOTATION] !== "true"
+  ) {
+    throw new BlockedError(
+      `This is a managed cluster (ROSA/OSD): the live migration needs the annotation ${MANAGED_ANNOTATION}: "true" ` +
+        "on Network.config.openshift.io cluster, which Red Hat support must agree to. Nothing was changed.",
+      "Pass --managed-platform-ack to have it set, once you have that agreement.",
+    );
+  }
+  const chosen = opts.fixSubnets ? chooseInternalSubnets(facts, popts) : {};
+  const joinSubnet = opts.joinSubnet ?? chosen.joinSubnet;
+  const transitSubnet = opts.transitSubnet ?? chosen.transitSubnet;
+  const skipChecks = [
+    ...popts.skipChecks,
+    ...(opts.deleteEgressRouterPods ? ["egress-router-pods"] : []),
+    ...(opts.deleteNncp ? ["nncp-primary-nic"] : []),
+  ];
+  return {
+    popts: { joinSubnet, transitSubnet, skipChecks },
+    options: (base) => ({
+      target: "OVNKubernetes",
+      deleteEgressRouterPods: opts.deleteEgressRouterPods,
+      deleteNncp: opts.deleteNncp,
+      joinSubnet,
+      transitSubnet,
+      managed,
+      managedPlatformAck: opts.managedPlatformAck,
+      timeoutMs: base.timeoutMs,
+      pausedGraceMs: base.mcoStartGraceMs,
+      // mcoStartGraceMs is 10 minutes (scaled like every fixed wait); CNO revalidates within 3.
+      revalidateGraceMs: base.mcoStartGraceMs * 0.3,
+      operatorReads: base.operatorReads,
+      operatorIntervalMs: base.operatorIntervalMs,
+      backupDir: base.backupDir,
+    }),
+  };
+}
+
 /** CNO's verdict right after the trigger: started, already complete, or rejected (quoted with the fix). */
-async function waitStarted(ctx: Ctx): Promise<void> {
+async function waitStarted(ctx: Ctx, justFixed: boolean): Promise<void> {
   await followLiveMigration(ctx.kube, {
     target: ctx.options.target,
     until: "started",
+    blockedGraceMs: justFixed ? ctx.options.revalidateGraceMs : 0,
     timeoutMs: ctx.options.timeoutMs,
     pausedGraceMs: ctx.options.pausedGraceMs,
     signal: ctx.signal,
@@ -196,7 +259,7 @@ export function liveSteps(kind: "migrate" | "rollback" = "migrate"): LiveStep[] 
       title: "Egress router pods removed (CNO refuses to live-migrate them)",
       disruptive: false,
       skip: async (ctx) => {
-        if (triggered(await getNetworkConfig(ctx.kube), ctx.options.target)) return "the migration is under way";
+        if (await underWay(ctx.kube, ctx.options.target)) return "the migration is under way";
         return (await egressRouterPods(ctx.kube)).length ? undefined : "no egress router pods";
       },
       done: () => Promise.resolve(false),
@@ -206,22 +269,12 @@ export function liveSteps(kind: "migrate" | "rollback" = "migrate"): LiveStep[] 
             `egress-router-${p.metadata.namespace}-${p.metadata.name}.yaml && oc delete pod ${p.metadata.name} -n ${p.metadata.namespace}`,
           request: `DELETE /api/v1/namespaces/${p.metadata.namespace}/pods/${p.metadata.name}`,
         })),
-      apply: async (ctx) => {
-        const pods = await egressRouterPods(ctx.kube);
-        if (!ctx.options.deleteEgressRouterPods) {
-          throw new BlockedError(
-            `${pods.length} egress router pod(s) carry the ${EGRESS_ROUTER_ANNOTATION} annotation; network type live ` +
-              `migration is not supported for them:\n  ${pods.map(podName).join("\n  ")}`,
-            "Pass --delete-egress-router-pods to save their manifests and delete them (recreate them as EgressRouter " +
-              "CRs afterwards), or use --method offline. Nothing was changed.",
-          );
-        }
-        await saveEgressRouters(ctx, pods);
-        for (const p of pods) await ctx.kube.delete(R.pod, p.metadata.name, { namespace: p.metadata.namespace });
-      },
+      apply: (ctx) => removeEgressRouterPods(ctx),
       verify: (ctx) =>
         watchUntil<KubeObject, true>(ctx.kube, R.pod, {}, (items) => {
-          const left = [...items.values()].filter((p) => p.metadata.annotations?.[EGRESS_ROUTER_ANNOTATION] !== undefined);
+          const left = [...items.values()].filter((p) =>
+            p.metadata.annotations?.[EGRESS_ROUTER_ANNOTATION] !== undefined
+          );
           return left.length === 0
             ? { done: true }
             : { progress: `waiting for egress router pods to go: ${left.map(podName).join(", ")}` };
@@ -239,7 +292,7 @@ export function liveSteps(kind: "migrate" | "rollback" = "migrate"): LiveStep[] 
   }
   steps.push({
     id: "backup",
-    title: "Back up the objects the migration changes",
+    title: `Back up the objects the ${kind === "migrate" ? "migration" : "rollback"} changes`,
     disruptive: false,
     done: (ctx) => Promise.resolve(Boolean(ctx.progress.get("backup"))),
     plan: (ctx) =>
@@ -259,10 +312,9 @@ export function liveSteps(kind: "migrate" | "rollback" = "migrate"): LiveStep[] 
     title: "Clear a stale spec.migration (left by an earlier offline step)",
     disruptive: false,
     skip: async (ctx) => {
-      const [nc, no] = await Promise.all([getNetworkConfig(ctx.kube), getNetworkOperator(ctx.kube)]);
       // Never clear the field CNO set for our live migration: that would wedge it.
-      if (triggered(nc, ctx.options.target)) return "the migration is under way";
-      return no.spec?.migration ? undefined : "spec.migration is empty";
+      if (await underWay(ctx.kube, ctx.options.target)) return "the migration is under way";
+      return (await getNetworkOperator(ctx.kube)).spec?.migration ? undefined : "spec.migration is empty";
     },
     done: () => Promise.resolve(false),
     plan: () => Promise.resolve([operatorPatch({ spec: { migration: null } })]),
@@ -277,7 +329,8 @@ export function liveSteps(kind: "migrate" | "rollback" = "migrate"): LiveStep[] 
         timeoutMs: ctx.options.timeoutMs,
         signal: ctx.signal,
         report: ctx.report,
-        onTimeout: () => new BlockedError("network.config status.migration did not clear.", "Check `oc get co network`."),
+        onTimeout: () =>
+          new BlockedError("network.config status.migration did not clear.", "Check `oc get co network`."),
       }),
   });
   if (kind === "migrate") {
@@ -306,23 +359,12 @@ export function liveSteps(kind: "migrate" | "rollback" = "migrate"): LiveStep[] 
       disruptive: false,
       skip: async (ctx) => {
         if (!subnetBody(ctx.options)) return "no --join-subnet, --transit-subnet or overlap to fix";
-        if (triggered(await getNetworkConfig(ctx.kube), ctx.options.target)) return "the migration is under way";
+        if (await underWay(ctx.kube, ctx.options.target)) return "the migration is under way";
         return undefined;
       },
-      done: async (ctx) => {
-        const ipv4 = (await getNetworkOperator(ctx.kube)).spec?.defaultNetwork?.ovnKubernetesConfig?.ipv4 ?? {};
-        return (!ctx.options.joinSubnet || ipv4.internalJoinSubnet === ctx.options.joinSubnet) &&
-          (!ctx.options.transitSubnet || ipv4.internalTransitSwitchSubnet === ctx.options.transitSubnet);
-      },
+      done: (ctx) => subnetsInEffect(ctx),
       plan: (ctx) => Promise.resolve([operatorPatch(subnetBody(ctx.options))]),
-      apply: async (ctx) => {
-        await ctx.kube.patch(R.networkOperator, "cluster", subnetBody(ctx.options), "merge");
-        const o = ctx.options;
-        ctx.note(
-          `OVN internal subnets: ${[o.joinSubnet && `join ${o.joinSubnet}`, o.transitSubnet && `transit ${o.transitSubnet}`]
-            .filter(Boolean).join(", ")}`,
-        );
-      },
+      apply: (ctx) => patchSubnets(ctx),
       verify: () => Promise.resolve(),
     });
   }
@@ -363,11 +405,15 @@ export function liveSteps(kind: "migrate" | "rollback" = "migrate"): LiveStep[] 
       }
       await ctx.kube.patch(R.networkConfig, "cluster", triggerBody(ctx.options.target), "merge");
     },
-    verify: (ctx) => waitStarted(ctx),
+    verify: async (ctx) => {
+      await waitStarted(ctx, await applyLateFixes(ctx));
+    },
   });
   steps.push({
     id: "follow",
-    title: "Follow the live migration to completion (two machine config rollouts)",
+    title: `Follow the live ${
+      kind === "migrate" ? "migration" : "rollback"
+    } to completion (two machine config rollouts)`,
     disruptive: false,
     done: () => Promise.resolve(false),
     plan: () =>
@@ -395,10 +441,11 @@ export function liveSteps(kind: "migrate" | "rollback" = "migrate"): LiveStep[] 
   });
   steps.push({
     id: "operators-healthy-after",
-    title: "Cluster operators healthy after the migration",
+    title: `Cluster operators healthy after the ${kind === "migrate" ? "migration" : "rollback"}`,
     disruptive: false,
     done: () => Promise.resolve(false),
-    plan: (ctx) => Promise.resolve([{ command: `oc get co (healthy on ${ctx.options.operatorReads} consecutive reads)` }]),
+    plan: (ctx) =>
+      Promise.resolve([{ command: `oc get co (healthy on ${ctx.options.operatorReads} consecutive reads)` }]),
     apply: () => Promise.resolve(),
     verify: (ctx) =>
       waitOperatorsHealthy(ctx.kube, {
@@ -410,6 +457,56 @@ export function liveSteps(kind: "migrate" | "rollback" = "migrate"): LiveStep[] 
       }),
   });
   return steps;
+}
+
+async function subnetsInEffect(ctx: Ctx): Promise<boolean> {
+  const ipv4 = (await getNetworkOperator(ctx.kube)).spec?.defaultNetwork?.ovnKubernetesConfig?.ipv4 ?? {};
+  return (!ctx.options.joinSubnet || ipv4.internalJoinSubnet === ctx.options.joinSubnet) &&
+    (!ctx.options.transitSubnet || ipv4.internalTransitSwitchSubnet === ctx.options.transitSubnet);
+}
+
+async function patchSubnets(ctx: Ctx): Promise<void> {
+  await ctx.kube.patch(R.networkOperator, "cluster", subnetBody(ctx.options), "merge");
+  const o = ctx.options;
+  ctx.note(
+    `OVN internal subnets: ${
+      [o.joinSubnet && `join ${o.joinSubnet}`, o.transitSubnet && `transit ${o.transitSubnet}`].filter(Boolean)
+        .join(", ")
+    }`,
+  );
+}
+
+async function removeEgressRouterPods(ctx: Ctx): Promise<void> {
+  const pods = await egressRouterPods(ctx.kube);
+  if (pods.length === 0) return;
+  if (!ctx.options.deleteEgressRouterPods) {
+    throw new BlockedError(
+      `${pods.length} egress router pod(s) carry the ${EGRESS_ROUTER_ANNOTATION} annotation; network type live ` +
+        `migration is not supported for them:\n  ${pods.map(podName).join("\n  ")}`,
+      "Pass --delete-egress-router-pods to save their manifests and delete them (recreate them as EgressRouter " +
+        "CRs afterwards), or use --method offline. Nothing was changed.",
+    );
+  }
+  await saveEgressRouters(ctx, pods);
+  for (const p of pods) await ctx.kube.delete(R.pod, p.metadata.name, { namespace: p.metadata.namespace });
+}
+
+/**
+ * A rerun after CNO rejected the trigger applies the fixes the user now passes (--join-subnet, --fix-subnets,
+ * --delete-egress-router-pods): their steps were recorded as skipped on the first run, and the trigger stays.
+ */
+async function applyLateFixes(ctx: Ctx): Promise<boolean> {
+  if (await underWay(ctx.kube, ctx.options.target)) return false;
+  let fixed = false;
+  if (subnetBody(ctx.options) && !await subnetsInEffect(ctx)) {
+    await patchSubnets(ctx);
+    fixed = true;
+  }
+  if (ctx.options.deleteEgressRouterPods && (await egressRouterPods(ctx.kube)).length) {
+    await removeEgressRouterPods(ctx);
+    fixed = true;
+  }
+  return fixed;
 }
 
 /** Saves each egress router pod and, for redirect mode, the EgressRouter CR that replaces it. */
@@ -426,9 +523,11 @@ async function saveEgressRouters(ctx: Ctx, pods: KubeObject[]): Promise<void> {
   );
   const routers = pods.map(egressRouterEquivalent).filter((r): r is KubeObject => Boolean(r));
   const proxies = pods.filter((p) => !egressRouterEquivalent(p)).map(podName);
-  ctx.note(`egress router pods saved to ${dir}/egress-router-pods-deleted.yaml before deleting: ${
-    pods.map(podName).join(", ")
-  }`);
+  ctx.note(
+    `egress router pods saved to ${dir}/egress-router-pods-deleted.yaml before deleting: ${
+      pods.map(podName).join(", ")
+    }`,
+  );
   if (routers.length) {
     const text = routers.map((r) => dump(r, { lineWidth: -1, noRefs: true })).join("---\n");
     await Deno.writeTextFile(`${dir}/egress-routers.yaml`, text);

@@ -108,6 +108,8 @@ export interface FollowOptions {
   pausedGraceMs: number;
   /** "started": resolve once CNO has accepted the migration (InProgress True) instead of at completion. */
   until?: "started" | "complete";
+  /** Right after a fix of a rejected trigger: CNO's old InvalidClusterConfig verdict stands this long (it revalidates). */
+  blockedGraceMs?: number;
   signal?: AbortSignal;
   report(line: string): void;
   note(line: string): void;
@@ -133,7 +135,8 @@ export function followLiveMigration(kube: Kube, opts: FollowOptions): Promise<Fo
   const stop = new AbortController();
   let last: string | undefined;
   let settled = false;
-  let pausedTimer = 0;
+  let pausedTimer: ReturnType<typeof setTimeout> | undefined;
+  const startedAt = Date.now();
 
   const evaluate = (): Verdict => {
     const nc = state.nc.get("cluster");
@@ -143,14 +146,20 @@ export function followLiveMigration(kube: Kube, opts: FollowOptions): Promise<Fo
       return { done: { networkType: opts.target, clusterNetworkMTU: nc?.status?.clusterNetworkMTU } };
     }
     if (opts.until === "started" && liveInProgress(nc)) {
-      return { done: { networkType: nc?.status?.networkType, clusterNetworkMTU: nc?.status?.clusterNetworkMTU } };
+      return { done: { networkType: nc?.status?.networkType ?? "", clusterNetworkMTU: nc?.status?.clusterNetworkMTU } };
     }
     const degraded = condition(co, "Degraded");
+    const stale = (opts.blockedGraceMs ?? 0) > Date.now() - startedAt;
+    if (degraded?.status === "True" && degraded.reason === "InvalidClusterConfig" && stale) {
+      return { progress: "waiting for the network operator to revalidate the configuration" };
+    }
     if (degraded?.status === "True" && degraded.reason === "InvalidClusterConfig") {
       return {
         fail: new BlockedError(
           `CNO rejected the live migration (Degraded InvalidClusterConfig): ${degraded.message ?? ""}`,
-          `${blockedFix(degraded.message ?? "")}\nOnce fixed, CNO starts the migration by itself (within ~3 minutes); ` +
+          `${
+            blockedFix(degraded.message ?? "")
+          }\nOnce fixed, CNO starts the migration by itself (within ~3 minutes); ` +
             "run the same command again to follow it.",
         ),
       };
@@ -174,7 +183,9 @@ export function followLiveMigration(kube: Kube, opts: FollowOptions): Promise<Fo
     if (stuck) {
       return {
         fail: new BlockedError(
-          `Machine config pool ${stuck[0]} stays paused: the MCO never rolls the migration's configuration out to it, ` +
+          `Machine config pool ${
+            stuck[0]
+          } stays paused: the MCO never rolls the migration's configuration out to it, ` +
             "so the migration cannot finish (its conditions stay MachineConfigNotApplied).",
           `Unpause it: oc patch mcp/${stuck[0]} --type merge -p '{"spec":{"paused":false}}', ` +
             "then run the same command again.",
@@ -212,12 +223,13 @@ export function followLiveMigration(kube: Kube, opts: FollowOptions): Promise<Fo
         last = v.progress;
         opts.report(v.progress);
       }
-      // A paused pool gives no further events: look again when its grace runs out.
+      // A paused pool (or a stale verdict) gives no further events: look again when its grace runs out.
       clearTimeout(pausedTimer);
-      if (pausedSince.size) {
-        const next = Math.min(...pausedSince.values()) + opts.pausedGraceMs - Date.now();
-        pausedTimer = setTimeout(check, Math.max(10, next));
+      const deadlines = [...pausedSince.values()].map((since) => since + opts.pausedGraceMs);
+      if (opts.blockedGraceMs && startedAt + opts.blockedGraceMs > Date.now()) {
+        deadlines.push(startedAt + opts.blockedGraceMs);
       }
+      if (deadlines.length) pausedTimer = setTimeout(check, Math.max(10, Math.min(...deadlines) - Date.now()));
     };
     const onAbort = () => finish(() => reject(opts.signal?.reason ?? new Error("aborted")));
     const timer = opts.timeoutMs > 0
