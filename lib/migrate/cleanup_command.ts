@@ -3,11 +3,12 @@
  * (cleanup.ts). Refuses with the reason (exit 3) while anything is unfinished; a run that finds nothing
  * to do changes nothing and exits 0.
  */
+import { onInterrupt, requireConsent } from "./interrupt.ts";
 import type { CleanupOptions } from "../cli/cleanup_options.ts";
 import type { CommandContext, CommandResult } from "../cli/context.ts";
 import { printResult } from "../cli/output.ts";
 import { createStepUi } from "../cli/step_ui.ts";
-import { BlockedError, CliError, UsageError } from "../errors.ts";
+import { BlockedError } from "../errors.ts";
 import { ExitCode } from "../exit_codes.ts";
 import { VERSION } from "../version.ts";
 import { cleanupBlocker, type CleanupStepOptions, cleanupSteps } from "./cleanup.ts";
@@ -16,12 +17,7 @@ import { Progress, readProgress } from "./progress.ts";
 import type { StepContext } from "./step.ts";
 
 export async function runCleanup(ctx: CommandContext, opts: CleanupOptions): CommandResult {
-  if (!opts.dryRun && !opts.yes && !ctx.io.stdinIsTTY) {
-    throw new UsageError(
-      "cleanup deletes the old network plugin's namespace; there is no terminal to confirm on.",
-      "Pass --yes to run without asking, or --dry-run to list the changes.",
-    );
-  }
+  requireConsent(ctx.io, opts, "cleanup deletes the old network plugin's namespace");
   const kube = await ctx.connect();
   const ready = await cleanupBlocker(kube);
   if ("reason" in ready) {
@@ -37,18 +33,14 @@ export async function runCleanup(ctx: CommandContext, opts: CleanupOptions): Com
     dryRun: opts.dryRun,
   });
   const ui = createStepUi(ctx, { yes: opts.yes });
-  const abort = new AbortController();
-  const onSigint = () => abort.abort(new CliError("Interrupted.", ExitCode.RuntimeError));
-  try {
-    Deno.addSignalListener("SIGINT", onSigint);
-  } catch { /* signals are not available on every platform */ }
+  const interrupt = onInterrupt();
   const stepCtx: StepContext<CleanupStepOptions> = {
     kube,
     options: { target, timeoutMs: opts.timeoutMs },
     progress,
     report: ui.report,
     note: ui.note,
-    signal: abort.signal,
+    signal: interrupt.signal,
   };
   try {
     const steps = cleanupSteps();
@@ -94,8 +86,6 @@ export async function runCleanup(ctx: CommandContext, opts: CleanupOptions): Com
     return ExitCode.Ok;
   } finally {
     ui.stop();
-    try {
-      Deno.removeSignalListener("SIGINT", onSigint);
-    } catch { /* see above */ }
+    interrupt.dispose();
   }
 }

@@ -3,12 +3,13 @@
  * migration's steps. A run that finds a migration of ours under way resumes it (from any machine: the
  * progress lives in the cluster) and skips the gate, whose checks a half-migrated cluster would fail.
  */
+import { onInterrupt, requireConsent } from "./interrupt.ts";
 import type { CommandContext, CommandResult } from "../cli/context.ts";
 import type { ExecuteOptions } from "../cli/execute_options.ts";
 import type { PreflightOptions } from "../cli/preflight_options.ts";
 import { createStepUi } from "../cli/step_ui.ts";
 import { printResult } from "../cli/output.ts";
-import { BlockedError, CliError, UsageError } from "../errors.ts";
+import { BlockedError, UsageError } from "../errors.ts";
 import { ExitCode } from "../exit_codes.ts";
 import { VERSION } from "../version.ts";
 import { collectFacts } from "../verify/collect.ts";
@@ -65,12 +66,7 @@ function chooseMethod(facts: Facts, popts: PreflightOptions): "offline" | "live"
 }
 
 export async function runExecute(ctx: CommandContext, opts: ExecuteOptions): CommandResult {
-  if (!opts.dryRun && !opts.yes && !ctx.io.stdinIsTTY) {
-    throw new UsageError(
-      "execute changes the cluster network and reboots every node; there is no terminal to confirm on.",
-      "Pass --yes to run without asking, or --dry-run to see the plan.",
-    );
-  }
+  requireConsent(ctx.io, opts, "execute changes the cluster network and reboots every node");
   const kube = await ctx.connect();
   const record = await readProgress(kube);
   const resuming = record?.operation === "migrate" && record.to === TARGET && Object.keys(record.steps).length > 0;
@@ -138,15 +134,11 @@ export async function runExecute(ctx: CommandContext, opts: ExecuteOptions): Com
     mirrorFile: `${opts.backupDir}/progress.json`,
   });
   const ui = createStepUi(ctx, { yes: opts.yes });
-  const abort = new AbortController();
-  const onSigint = () => abort.abort(new CliError("Interrupted.", ExitCode.RuntimeError));
-  try {
-    Deno.addSignalListener("SIGINT", onSigint);
-  } catch { /* signals are not available on every platform */ }
+  const interrupt = onInterrupt();
   const resume = `oc ovn-migrate execute --method ${method}`;
   try {
     if (resuming && !opts.dryRun) ui.note(`resuming the ${method} migration started ${record.startedAt}`);
-    const stepCtx = { kube, progress, report: ui.report, note: ui.note, signal: abort.signal };
+    const stepCtx = { kube, progress, report: ui.report, note: ui.note, signal: interrupt.signal };
     const engineOpts = {
       dryRun: opts.dryRun,
       resumeCommand: resume,
@@ -182,8 +174,6 @@ export async function runExecute(ctx: CommandContext, opts: ExecuteOptions): Com
     return ExitCode.Ok;
   } finally {
     ui.stop();
-    try {
-      Deno.removeSignalListener("SIGINT", onSigint);
-    } catch { /* see above */ }
+    interrupt.dispose();
   }
 }

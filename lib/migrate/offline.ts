@@ -6,61 +6,49 @@
 import { BlockedError } from "../errors.ts";
 import { R } from "../kube/resources.ts";
 import type { Kube, KubeObject } from "../kube/types.ts";
-import { writeBackup } from "./backup.ts";
+import {
+  backupStep,
+  failIfOperatorDegraded,
+  flipStep,
+  getNetworkConfig,
+  getNetworkOperator,
+  operatorPatch,
+  rebootAll,
+  rebootNodesStep,
+  type RebootSettings,
+  recordBootIdsStep,
+  waitMultusStep,
+  waitNetworkConfig,
+  waitNodesReady,
+} from "./common_steps.ts";
 import { waitOperatorsHealthy } from "./operators.ts";
 import { waitForPoolsOnPlugin } from "./pools.ts";
-import { bootID, isReady, type RebootMethod, rebootNodes } from "./reboot.ts";
-import type { PlannedCall, Step, StepContext } from "./step.ts";
-import { watchUntil } from "./wait.ts";
+import { bootID } from "./reboot.ts";
+import type { Step, StepContext } from "./step.ts";
 import { primaryNicNncps } from "./nncp.ts";
+
+export { BOOT_IDS_KEY, daemonSetRolledOut } from "./common_steps.ts";
 
 export type NetworkType = "OpenShiftSDN" | "OVNKubernetes";
 
-export interface OfflineOptions {
+export interface OfflineOptions extends RebootSettings {
   target: NetworkType;
   /** `--no-egress-ip` etc.; undefined = CNO converts every feature (the default). */
   features?: { egressIP: boolean; egressFirewall: boolean; multicast: boolean };
   ovnConfig: { mtu?: number; genevePort?: number; v4InternalSubnet?: string; v6InternalSubnet?: string };
   clusterNetwork?: { cidr: string; hostPrefix: number };
   deleteNncp: boolean;
-  reboot: RebootMethod;
-  sshUser?: string;
-  sshKey?: string;
-  rebootBatch: number | "all";
-  allowAllMasters: boolean;
-  /** Each wait gives up after this long. */
-  timeoutMs: number;
   /** How long the MCO may take to start a rollout. */
   mcoStartGraceMs: number;
   /** Healthy operators: this many reads, this far apart. */
   operatorReads: number;
   operatorIntervalMs: number;
-  /** Reboot requests younger than this are not repeated on resume. */
-  rebootRequestGraceMs: number;
-  rebootRetryDelayMs: number;
-  backupDir: string;
   /** Pods in error after the reboots: reboot their nodes again? (asks on a terminal; `--yes` says yes) */
   confirmRebootAgain(nodes: string[]): Promise<boolean>;
 }
 
 type Ctx = StepContext<OfflineOptions>;
 type OfflineStep = Step<OfflineOptions>;
-
-export const BOOT_IDS_KEY = "bootIDsAtFlip";
-
-const getNetworkConfig = async (kube: Kube) => (await kube.get(R.networkConfig, "cluster"))!;
-const getNetworkOperator = async (kube: Kube) => (await kube.get(R.networkOperator, "cluster"))!;
-
-const operatorPatch = (body: unknown): PlannedCall => ({
-  command: `oc patch Network.operator.openshift.io cluster --type='merge' --patch '${JSON.stringify(body)}'`,
-  request: "PATCH /apis/operator.openshift.io/v1/networks/cluster (merge)",
-  body,
-});
-const configPatch = (body: unknown): PlannedCall => ({
-  command: `oc patch Network.config.openshift.io cluster --type='merge' --patch '${JSON.stringify(body)}'`,
-  request: "PATCH /apis/config.openshift.io/v1/networks/cluster (merge)",
-  body,
-});
 
 function migrationBody(o: OfflineOptions) {
   return { spec: { migration: { networkType: o.target, ...(o.features ? { features: o.features } : {}) } } };
@@ -82,60 +70,9 @@ function flipBody(o: OfflineOptions) {
   };
 }
 
-/**
- * CNO refuses what it cannot apply by going Degraded with an `Invalid…` reason (cluster-behaviour.md
- * §1.2): stop with its message. Other Degraded reasons (RolloutHung while nodes still run the old
- * plugin) are expected until the reboots and are not a rejection of our change.
- */
-async function failIfOperatorDegraded(kube: Kube): Promise<void> {
-  const co = await kube.get(R.clusterOperator, "network");
-  const degraded = (co?.status?.conditions ?? []).find((c: { type: string; status: string; reason?: string }) =>
-    c.type === "Degraded" && c.status === "True" && (c.reason ?? "").startsWith("Invalid")
-  );
-  if (degraded) {
-    throw new BlockedError(
-      `The network operator is Degraded (${degraded.reason ?? "no reason"}): ${degraded.message ?? ""}`,
-      "Read `oc get co network -o yaml` and `oc get network.operator cluster -o yaml`; undo the change it names.",
-    );
-  }
-}
-
-function waitFor(ctx: Ctx, ref: typeof R.networkConfig, what: string, ok: (o: KubeObject) => boolean) {
-  return watchUntil<KubeObject, true>(ctx.kube, ref, { fieldSelector: "metadata.name=cluster" }, (items) => {
-    const o = items.get("/cluster");
-    return o && ok(o) ? { done: true } : { progress: `waiting for ${what}` };
-  }, {
-    timeoutMs: ctx.options.timeoutMs,
-    signal: ctx.signal,
-    report: ctx.report,
-    onTimeout: () =>
-      new BlockedError(
-        `Timed out waiting for ${what}.`,
-        "Check `oc get co network` and the network operator's log: oc logs -n openshift-network-operator deploy/network-operator",
-      ),
-  });
-}
-
 export function offlineSteps(): OfflineStep[] {
   return [
-    {
-      id: "backup",
-      title: "Back up the objects the migration changes",
-      disruptive: false,
-      done: (ctx) => Promise.resolve(Boolean(ctx.progress.get("backup"))),
-      plan: (ctx) =>
-        Promise.resolve([{
-          command: `oc get Network.config.openshift.io cluster -o yaml > ${ctx.options.backupDir}/network-config.yaml`,
-          request: "GET network.config, network.operator, machineconfigpools, hostsubnets, netnamespaces, " +
-            "egressnetworkpolicies, egress router pods",
-        }]),
-      apply: async (ctx) => {
-        const files = await writeBackup(ctx.kube, ctx.options.backupDir);
-        await ctx.progress.set("backup", { dir: ctx.options.backupDir, files, at: new Date().toISOString() });
-        ctx.note(`backup written to ${ctx.options.backupDir} (${files.length} files)`);
-      },
-      verify: () => Promise.resolve(),
-    },
+    backupStep("Back up the objects the migration changes"),
     {
       id: "operators-healthy-before",
       title: "Cluster operators healthy before the change",
@@ -173,8 +110,7 @@ export function offlineSteps(): OfflineStep[] {
           idempotent: true,
         });
       },
-      verify: (ctx) =>
-        waitFor(ctx, R.networkConfig, "network.config status.migration to clear", (o) => !o.status?.migration),
+      verify: (ctx) => waitNetworkConfig(ctx, "network.config status.migration to clear", (o) => !o.status?.migration),
     },
     {
       id: "delete-nncp",
@@ -205,9 +141,8 @@ export function offlineSteps(): OfflineStep[] {
         await ctx.kube.patch(R.networkOperator, "cluster", migrationBody(ctx.options), "merge", { idempotent: true });
       },
       verify: async (ctx) => {
-        await waitFor(
+        await waitNetworkConfig(
           ctx,
-          R.networkConfig,
           `network.config status.migration.networkType ${ctx.options.target}`,
           (o) => o.status?.migration?.networkType === ctx.options.target,
         );
@@ -252,98 +187,10 @@ export function offlineSteps(): OfflineStep[] {
         await verifyNodesOnPoolConfig(ctx);
       },
     },
-    {
-      id: "record-boot-ids",
-      title: "Record every node's boot ID (to verify the reboots after the flip)",
-      disruptive: false,
-      done: (ctx) => Promise.resolve(Boolean(ctx.progress.get(BOOT_IDS_KEY))),
-      plan: () => Promise.resolve([{ command: "oc get nodes -o jsonpath='{..status.nodeInfo.bootID}'" }]),
-      apply: async (ctx) => {
-        const nodes = await ctx.kube.list(R.node);
-        await ctx.progress.set(BOOT_IDS_KEY, Object.fromEntries(nodes.map((n) => [n.metadata.name, bootID(n)])));
-      },
-      verify: () => Promise.resolve(),
-    },
-    {
-      id: "flip-network-type",
-      title: "Switch the cluster network type",
-      disruptive: true,
-      done: async (ctx) => (await getNetworkConfig(ctx.kube)).spec?.networkType === ctx.options.target,
-      plan: (ctx) => Promise.resolve([configPatch(flipBody(ctx.options))]),
-      apply: async (ctx) => {
-        // The boot IDs must predate the flip; a run resumed here records them now.
-        if (!ctx.progress.get(BOOT_IDS_KEY)) {
-          const nodes = await ctx.kube.list(R.node);
-          await ctx.progress.set(BOOT_IDS_KEY, Object.fromEntries(nodes.map((n) => [n.metadata.name, bootID(n)])));
-        }
-        await ctx.kube.patch(R.networkConfig, "cluster", flipBody(ctx.options), "merge", { idempotent: true });
-      },
-      verify: async (ctx) => {
-        await waitFor(
-          ctx,
-          R.networkConfig,
-          `network.config status.networkType ${ctx.options.target}`,
-          (o) => o.status?.networkType === ctx.options.target,
-        );
-        await failIfOperatorDegraded(ctx.kube);
-      },
-    },
-    {
-      id: "wait-multus",
-      title: "Multus rolled out (oc -n openshift-multus rollout status daemonset/multus)",
-      disruptive: false,
-      done: () => Promise.resolve(false),
-      plan: () => Promise.resolve([{ command: "oc -n openshift-multus rollout status daemonset/multus" }]),
-      apply: () => Promise.resolve(),
-      verify: (ctx) =>
-        watchUntil<KubeObject, true>(
-          ctx.kube,
-          R.daemonSet,
-          { namespace: "openshift-multus", fieldSelector: "metadata.name=multus" },
-          (items) => {
-            const ds = items.get("openshift-multus/multus");
-            return ds && daemonSetRolledOut(ds) ? { done: true } : {
-              progress: `waiting for daemonset/multus: ${ds?.status?.updatedNumberScheduled ?? 0} of ${
-                ds?.status?.desiredNumberScheduled ?? "?"
-              } updated, ${ds?.status?.numberAvailable ?? 0} available`,
-            };
-          },
-          {
-            timeoutMs: ctx.options.timeoutMs,
-            signal: ctx.signal,
-            report: ctx.report,
-            onTimeout: (last) =>
-              new BlockedError(
-                `The multus DaemonSet did not finish rolling out${
-                  last ? ` (${last.replace("waiting for ", "")})` : ""
-                }.`,
-                "Check `oc -n openshift-multus get pods -o wide` for pods that do not start.",
-              ),
-          },
-        ),
-    },
-    {
-      id: "reboot-nodes",
-      title: "Reboot every node",
-      disruptive: true,
-      done: async (ctx) => {
-        const before = ctx.progress.get<Record<string, string>>(BOOT_IDS_KEY);
-        if (!before) return false;
-        const nodes = await ctx.kube.list(R.node);
-        return nodes.every((n) => before[n.metadata.name] !== bootID(n));
-      },
-      plan: async (ctx) => {
-        const nodes = await ctx.kube.list(R.node);
-        const how = ctx.options.reboot === "exec"
-          ? "oc rsh -n openshift-machine-config-operator <machine-config-daemon pod on NODE> chroot /rootfs shutdown -r +1"
-          : ctx.options.reboot === "ssh"
-          ? `ssh ${ctx.options.sshUser ?? "core"}@<NODE InternalIP> sudo shutdown -r +1`
-          : "(you reboot NODE; the tool waits for its boot ID to change)";
-        return nodes.map((n) => ({ command: how.replace("NODE", n.metadata.name) }));
-      },
-      apply: (ctx) => reboot(ctx, ctx.progress.get<Record<string, string>>(BOOT_IDS_KEY) ?? {}),
-      verify: (ctx) => reboot(ctx, ctx.progress.get<Record<string, string>>(BOOT_IDS_KEY) ?? {}),
-    },
+    recordBootIdsStep(),
+    flipStep("Switch the cluster network type", (o) => o.target, flipBody),
+    waitMultusStep(),
+    rebootNodesStep(),
     {
       id: "verify-migration",
       title: "Verify: network type, nodes Ready, no pods in error, operators healthy",
@@ -359,31 +206,6 @@ export function offlineSteps(): OfflineStep[] {
       verify: (ctx) => verifyAfter(ctx),
     },
   ];
-}
-
-function reboot(ctx: Ctx, before: Record<string, string>) {
-  const o = ctx.options;
-  return rebootNodes(ctx.kube, ctx.progress, before, {
-    method: o.reboot,
-    sshUser: o.sshUser,
-    sshKey: o.sshKey,
-    batch: o.rebootBatch,
-    allowAllMasters: o.allowAllMasters,
-    timeoutMs: o.timeoutMs,
-    requestGraceMs: o.rebootRequestGraceMs,
-    retryDelayMs: o.rebootRetryDelayMs,
-    attempts: 5,
-    signal: ctx.signal,
-    report: ctx.report,
-    note: ctx.note,
-  });
-}
-
-export function daemonSetRolledOut(ds: KubeObject): boolean {
-  const s = ds.status ?? {};
-  return (s.observedGeneration ?? 0) >= (ds.metadata.generation ?? 0) &&
-    s.updatedNumberScheduled === s.desiredNumberScheduled &&
-    s.numberAvailable === s.desiredNumberScheduled;
 }
 
 async function listPrimaryNncps(ctx: Ctx): Promise<KubeObject[]> {
@@ -452,15 +274,7 @@ async function verifyAfter(ctx: Ctx): Promise<void> {
       "Check `oc get co network` and the network operator's log.",
     );
   }
-  await watchUntil<KubeObject, true>(ctx.kube, R.node, {}, (nodes) => {
-    const notReady = [...nodes.values()].filter((n) => !isReady(n)).map((n) => n.metadata.name);
-    return notReady.length === 0 ? { done: true } : { progress: `waiting for nodes Ready: ${notReady.join(", ")}` };
-  }, {
-    timeoutMs: ctx.options.timeoutMs,
-    signal: ctx.signal,
-    report: ctx.report,
-    onTimeout: (last) => new BlockedError(`Nodes are not Ready (${last ?? ""}).`, "Check `oc get nodes`."),
-  });
+  await waitNodesReady(ctx);
   let errors = await podsInErrorByNode(ctx.kube);
   if (errors.size) {
     const nodes = [...errors.keys()].sort();
@@ -475,7 +289,7 @@ async function verifyAfter(ctx: Ctx): Promise<void> {
       const before = Object.fromEntries(
         all.filter((n) => nodes.includes(n.metadata.name)).map((n) => [n.metadata.name, bootID(n)]),
       );
-      await reboot({ ...ctx, options: { ...ctx.options, rebootRequestGraceMs: 0 } }, before);
+      await rebootAll({ ...ctx, options: { ...ctx.options, rebootRequestGraceMs: 0 } }, before);
       errors = await podsInErrorByNode(ctx.kube);
     }
     if (errors.size) {

@@ -3,11 +3,12 @@
  * or live (live.ts towards OpenShiftSDN, §9). Only where SDN still exists (≤ 4.16) and after a successful
  * migration (OVNKubernetes in spec and status, nothing in progress); a rollback of ours under way resumes.
  */
+import { onInterrupt, requireConsent } from "./interrupt.ts";
 import type { CommandContext, CommandResult } from "../cli/context.ts";
 import { printResult } from "../cli/output.ts";
 import type { RollbackOptions } from "../cli/rollback_options.ts";
 import { createStepUi } from "../cli/step_ui.ts";
-import { BlockedError, CliError, UsageError } from "../errors.ts";
+import { BlockedError, UsageError } from "../errors.ts";
 import { ExitCode } from "../exit_codes.ts";
 import { R } from "../kube/resources.ts";
 import type { Kube } from "../kube/types.ts";
@@ -85,12 +86,7 @@ export async function runRollback(
   opts: RollbackOptions,
   extras: RollbackExtras = {},
 ): CommandResult {
-  if (!opts.dryRun && !opts.yes && !ctx.io.stdinIsTTY) {
-    throw new UsageError(
-      "rollback changes the cluster network and reboots every node; there is no terminal to confirm on.",
-      "Pass --yes to run without asking, or --dry-run to see the plan.",
-    );
-  }
+  requireConsent(ctx.io, opts, "rollback changes the cluster network and reboots every node");
   const kube = await ctx.connect();
   const record = await readProgress(kube);
   const resuming = record?.operation === "rollback" && record.to === SDN && Object.keys(record.steps).length > 0;
@@ -122,12 +118,8 @@ export async function runRollback(
     mirrorFile: `${backupDir}/progress.json`,
   });
   const ui = createStepUi(ctx, { yes: opts.yes });
-  const abort = new AbortController();
-  const onSigint = () => abort.abort(new CliError("Interrupted.", ExitCode.RuntimeError));
-  try {
-    Deno.addSignalListener("SIGINT", onSigint);
-  } catch { /* signals are not available on every platform */ }
-  const stepCtx = { kube, progress, report: ui.report, note: ui.note, signal: abort.signal };
+  const interrupt = onInterrupt();
+  const stepCtx = { kube, progress, report: ui.report, note: ui.note, signal: interrupt.signal };
   const engineOpts = {
     dryRun: opts.dryRun,
     resumeCommand: `oc ovn-migrate rollback --method ${opts.method}`,
@@ -197,8 +189,6 @@ export async function runRollback(
     return ExitCode.Ok;
   } finally {
     ui.stop();
-    try {
-      Deno.removeSignalListener("SIGINT", onSigint);
-    } catch { /* see above */ }
+    interrupt.dispose();
   }
 }
