@@ -5,6 +5,7 @@
  * `ovnKubernetesConfig` and `openshift-ovn-kubernetes`. Every step is skipped when the cluster already
  * shows its effect, so a second run changes nothing.
  */
+import { waitNetworkConfig } from "./common_steps.ts";
 import { BlockedError } from "../errors.ts";
 import { R } from "../kube/resources.ts";
 import type { Kube, KubeObject } from "../kube/types.ts";
@@ -109,24 +110,6 @@ export async function cleanupBlocker(
     return { reason: `cluster operators are not healthy: ${unhealthy.join("; ")}`, hint: "Check `oc get co`." };
   }
   return { target: status };
-}
-
-function waitNetworkConfig(ctx: Ctx, what: string, ok: (o: KubeObject) => boolean) {
-  return watchUntil<KubeObject, true>(
-    ctx.kube,
-    R.networkConfig,
-    { fieldSelector: "metadata.name=cluster" },
-    (items) => {
-      const o = items.get("/cluster");
-      return o && ok(o) ? { done: true } : { progress: `waiting for ${what}` };
-    },
-    {
-      timeoutMs: ctx.options.timeoutMs,
-      signal: ctx.signal,
-      report: ctx.report,
-      onTimeout: () => new BlockedError(`Timed out waiting for ${what}.`, "Check `oc get co network`."),
-    },
-  );
 }
 
 export function cleanupSteps(): Step<CleanupStepOptions>[] {
