@@ -6,6 +6,7 @@
 import { loadAll } from "js-yaml";
 import type { ResourceDef } from "./store.ts";
 import type { Obj } from "./store.ts";
+import { crdValidator, namedRules } from "./schema_validation.ts";
 
 const CRD_DIR = new URL("./crds/", import.meta.url);
 
@@ -142,8 +143,25 @@ export function loadCrds(): CrdInfo[] {
 /** Every resource definition the simulator serves; `openshift: false` leaves out the OpenShift groups. */
 export function simResourceDefs(opts: { openshift?: boolean } = {}): ResourceDef[] {
   const openshift = opts.openshift ?? true;
-  const defs = [...BUILTIN_DEFS, ...loadCrds().map((c) => c.def)];
+  const defs = [...BUILTIN_DEFS, ...loadCrds().map(validatedDef)];
   return openshift
     ? defs.map((d) => ({ ...d }))
     : defs.filter((d) => !isOpenShiftGroup(d.group)).map((d) => ({ ...d }));
+}
+
+const validated = new Map<CrdInfo, ResourceDef>();
+
+/**
+ * A CRD's definition with a `validate` hook: its OpenAPI schema and the hand-written
+ * x-kubernetes-validations rules (sim/schema_validation.ts), as kube-apiserver validates custom resources.
+ */
+function validatedDef(c: CrdInfo): ResourceDef {
+  let d = validated.get(c);
+  if (!d) {
+    d = c.schema
+      ? { ...c.def, validate: crdValidator(c.schema, namedRules[`${c.def.group}/${c.def.resource}`]) }
+      : c.def;
+    validated.set(c, d);
+  }
+  return d;
 }
