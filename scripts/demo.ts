@@ -25,20 +25,33 @@ async function run(...args: string[]): Promise<number> {
   console.error(`\n$ oc ovn-migrate ${args.join(" ")}`);
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", ...PERMISSION_FLAGS, main, ...args],
-    env: { KUBECONFIG: sim.kubeconfigPath, OVN_MIGRATE_FAST: "1" },
+    env: { KUBECONFIG: sim.kubeconfigPath, OVN_MIGRATE_TIME_SCALE: values["time-scale"]! },
     stdout: "inherit",
     stderr: "inherit",
   }).spawn();
   return (await child.status).code;
 }
 
+const backupDir = await Deno.makeTempDir({ prefix: "ovn-migrate-demo-" });
 let code = 0;
 try {
   await run("preflight", "--method", "auto");
-  code = await run("execute", "--method", values.method!, "--yes", "--etcd-backup-confirmed");
+  code = await run(
+    "execute",
+    "--method",
+    values.method!,
+    "--yes",
+    "--etcd-backup-confirmed",
+    "--backup-dir",
+    backupDir,
+  );
   await run("status");
 } finally {
   await sim.stop();
 }
-console.error(code === 0 ? "\ndemo finished: the cluster runs OVN-Kubernetes" : `\ndemo stopped (exit ${code})`);
+console.error(
+  code === 0
+    ? `\ndemo finished: the cluster runs OVN-Kubernetes (backup in ${backupDir})`
+    : `\ndemo stopped (exit ${code})`,
+);
 Deno.exit(code);

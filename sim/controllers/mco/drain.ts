@@ -45,16 +45,17 @@ const REPLICA_NAME = /^(.+-[a-z0-9]{8,10})-[a-z0-9]{5}$/;
 
 /**
  * Generated bulk pods carry no ownerReferences but stand for ReplicaSet replicas: after eviction a replacement
- * lands on another schedulable node, so pod counts survive a rollout.
+ * lands on another schedulable node, so pod counts survive a rollout. StatefulSet pods come back by name.
  */
-function recreateElsewhere(ctx: SimContext, pod: Obj, targets: Obj[], i: number): void {
-  const m = REPLICA_NAME.exec(pod.metadata.name);
+function recreateElsewhere(ctx: SimContext, pod: Obj, targets: Obj[], i: number, sameName = false): void {
+  // A StatefulSet recreates its pod under the same name (prometheus-k8s-0 comes back after a drain).
+  const m = sameName ? [pod.metadata.name, undefined] : REPLICA_NAME.exec(pod.metadata.name);
   if (!m || !targets.length) return;
   const node = targets[i % targets.length];
   const { uid: _u, resourceVersion: _r, creationTimestamp: _c, generation: _g, ...meta } = pod.metadata;
   try {
     const replica: Obj = {
-      metadata: { ...meta, name: `${m[1]}-${randomSuffix()}` },
+      metadata: { ...meta, name: sameName ? pod.metadata.name : `${m[1]}-${randomSuffix()}` },
       spec: { ...pod.spec, nodeName: node.metadata.name },
     };
     replica.status = pendingStatus(replica, node, ctx.clock.iso());
@@ -110,9 +111,10 @@ export function drainNode(ctx: SimContext, nodeName: string): string | undefined
     } catch {
       continue; // already gone
     }
-    if (!controllerOf(pod)) {
+    const owner = controllerOf(pod);
+    if (!owner || owner.kind === "StatefulSet") {
       targets ??= schedulable(ctx, nodeName, pod);
-      recreateElsewhere(ctx, pod, targets, placed++);
+      recreateElsewhere(ctx, pod, targets, placed++, owner?.kind === "StatefulSet");
     }
   }
   return blocked;
