@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import { startSim } from "../sim/sim.ts";
 import { formatTable } from "../lib/cli/output.ts";
 import { benchPreflight } from "./preflight_bench.ts";
+import { benchStatus } from "./status_bench.ts";
 import { formatRow } from "./measure.ts";
 
 const { values } = parseArgs({
@@ -34,6 +35,20 @@ try {
     }, requests ${ratio(kubectl.requests, preflight.requests)}, bytes ${ratio(kubectl.bytesOut, preflight.bytesOut)}`,
   );
   if (preflight.exitCodes.some((c) => c === 1 || c === 2)) console.error(`preflight exited ${preflight.exitCodes}`);
+
+  const status = await benchStatus(sim);
+  results.status = status;
+  console.log(`\nstatus --watch on ${values.scenario}: steady-state API load\n`);
+  const mb = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MiB`;
+  console.log(formatTable([
+    ["run", "requests/min", "bytes/min"],
+    ["status --watch (oc-ovn-migrate)", String(status.statusRequestsPerMinute), mb(status.statusBytesPerMinute)],
+    [
+      `kubectl polling loop, every second (${status.pollingRounds} rounds)`,
+      String(status.pollingRequestsPerMinute),
+      mb(status.pollingBytesPerMinute),
+    ],
+  ]));
 } finally {
   await sim.stop();
 }
