@@ -428,6 +428,7 @@ export function buildProgram(state: RunState) {
         .argParser(parseBatch),
     )
     .option("--allow-all-masters", "allow every control-plane node to reboot in the same batch", false)
+    .option("--backup-dir <dir>", "where backups of every changed object go", ".ovn-migrate/backup-rollback")
     .addHelpText(
       "after",
       examples(["oc ovn-migrate rollback --method offline --dry-run", "oc ovn-migrate rollback --method live --yes"]),
@@ -448,6 +449,7 @@ export function buildProgram(state: RunState) {
         sshKey: o.sshKey,
         rebootBatch: o.rebootBatch,
         allowAllMasters: o.allowAllMasters,
+        backupDir: o.backupDir,
       };
       await run("rollback", () => import("./commands/rollback.ts"), opts);
     });

@@ -20,4 +20,6 @@ export interface RollbackOptions {
   sshKey?: string;
   rebootBatch?: number | "all";
   allowAllMasters: boolean;
+  /** Where backups of every changed object are written (default .ovn-migrate/backup-rollback). */
+  backupDir: string;
 }

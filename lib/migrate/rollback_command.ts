@@ -28,11 +28,6 @@ const SDN = "OpenShiftSDN";
 const OVN = "OVNKubernetes";
 export const DEFAULT_ROLLBACK_BACKUP_DIR = ".ovn-migrate/backup-rollback";
 
-export interface RollbackExtras {
-  /** Where the backup is written (the CLI has no flag for it yet). */
-  backupDir?: string;
-}
-
 /** Why this cluster cannot be rolled back, or undefined. */
 async function rollbackBlocker(kube: Kube): Promise<string | undefined> {
   const cv = await kube.get(R.clusterVersion, "version");
@@ -84,7 +79,6 @@ async function checkValues(kube: Kube, opts: RollbackOptions): Promise<void> {
 export async function runRollback(
   ctx: CommandContext,
   opts: RollbackOptions,
-  extras: RollbackExtras = {},
 ): CommandResult {
   requireConsent(ctx.io, opts, "rollback changes the cluster network and reboots every node");
   const kube = await ctx.connect();
@@ -107,7 +101,7 @@ export async function runRollback(
     }
   }
   const t = tuning(ctx.io.env);
-  const backupDir = extras.backupDir ?? DEFAULT_ROLLBACK_BACKUP_DIR;
+  const backupDir = opts.backupDir || DEFAULT_ROLLBACK_BACKUP_DIR;
   const progress = await Progress.load(kube, {
     operation: "rollback",
     method: opts.method,

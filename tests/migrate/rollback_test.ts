@@ -45,10 +45,11 @@ const base: RollbackOptions = {
   multicast: true,
   reboot: "exec",
   allowAllMasters: false,
+  backupDir: "",
 };
 
 const rollback = (sim: Sim, backupDir: string, opts: Partial<RollbackOptions> = {}) =>
-  runInProcess(sim, SCALE, (ctx) => runRollback(ctx, { ...base, ...opts }, { backupDir }));
+  runInProcess(sim, SCALE, (ctx) => runRollback(ctx, { ...base, backupDir, ...opts }));
 
 const cleanup = (sim: Sim) =>
   runInProcess(sim, SCALE, (ctx) => runCleanup(ctx, { dryRun: false, yes: true, timeoutMs: 600_000 }));
