@@ -35,6 +35,7 @@ const K = {
   node: "core/nodes",
   pod: "core/pods",
   configMap: "core/configmaps",
+  serviceAccount: "core/serviceaccounts",
   daemonSet: "apps/daemonsets",
   deployment: "apps/deployments",
   replicaSet: "apps/replicasets",
@@ -852,6 +853,12 @@ class ClusterBuilder {
       "app.kubernetes.io/part-of": "openshift-monitoring",
       prometheus: "k8s",
     };
+    // The documented metrics query authenticates as this service account (`oc create token prometheus-k8s`).
+    this.create(K.serviceAccount, {
+      apiVersion: "v1",
+      kind: "ServiceAccount",
+      metadata: { name: "prometheus-k8s", namespace: "openshift-monitoring" },
+    });
     const sts = this.create(K.statefulSet, {
       apiVersion: "apps/v1",
       kind: "StatefulSet",

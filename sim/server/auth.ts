@@ -130,6 +130,27 @@ export class Auth {
     }
   }
 
+  /**
+   * A bound service-account token (TokenRequest, `kubectl create token`): authenticates as
+   * system:serviceaccount:<ns>:<name> with the service-account groups and no rules of its own.
+   */
+  issueServiceAccountToken(namespace: string, name: string): string {
+    // Shaped like the apiserver's bound tokens (a JWT); only this server can verify it.
+    const b64 = (v: unknown) => btoa(JSON.stringify(v)).replace(/=+$/, "").replaceAll("+", "-").replaceAll("/", "_");
+    const sig = newOpenShiftToken().slice("sha256~".length);
+    const token = `${b64({ alg: "RS256", kid: "sim" })}.${
+      b64({ iss: "https://kubernetes.default.svc", sub: `system:serviceaccount:${namespace}:${name}` })
+    }.${sig}`;
+    this.#byToken.set(token, {
+      name: `system:serviceaccount:${namespace}:${name}`,
+      groups: ["system:serviceaccounts", `system:serviceaccounts:${namespace}`],
+      clientCertificate: false,
+      clusterAdmin: false,
+      rules: [],
+    });
+    return token;
+  }
+
   /** Per user, for the kubeconfig writer. */
   credentials(): SimCredentials[] {
     return this.#credentials.map((c) => ({ ...c }));

@@ -181,6 +181,9 @@ export class Discovery {
         sub("eviction", ["create"], "Eviction", "policy", "v1");
       }
       if (group === "" && d.resource === "namespaces") sub("finalize", ["update"], "Namespace");
+      if (group === "" && d.resource === "serviceaccounts") {
+        sub("token", ["create"], "TokenRequest", "authentication.k8s.io", "v1");
+      }
     }
     out.push(...this.#virtual(group, version));
     return out.sort((a, b) => a.name.localeCompare(b.name));

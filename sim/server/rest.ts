@@ -383,7 +383,8 @@ export async function handleResource(r: RestRequest, deps: RestDeps): Promise<vo
   if (sub) {
     const ok = (sub === "status" && def.statusSubresource) ||
       (sub === "finalize" && key === "core/namespaces") ||
-      (key === "core/pods" && (sub === "eviction" || sub === "log"));
+      (key === "core/pods" && (sub === "eviction" || sub === "log")) ||
+      (key === "core/serviceaccounts" && sub === "token");
     if (!ok) throw notFoundPath();
   }
   const as = negotiate(r.req.headers.accept);
@@ -426,6 +427,7 @@ export async function handleResource(r: RestRequest, deps: RestDeps): Promise<vo
     }
     case "create": {
       if (sub === "eviction") return await evict(r, deps, key, ns!, info.name!);
+      if (sub === "token") return await tokenRequest(r, deps, key, ns!, info.name!);
       if (info.name) {
         throw new HttpError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
       }
@@ -653,6 +655,21 @@ async function patch(
 }
 
 /** policy/v1 Eviction: the pod is deleted (PodDisruptionBudgets are not evaluated). */
+/** serviceaccounts/token (TokenRequest): a bound token for an existing service account. */
+async function tokenRequest(r: RestRequest, deps: RestDeps, key: string, ns: string, name: string): Promise<void> {
+  deps.store.mustGet(key, ns, name);
+  const body = JSON.parse(new TextDecoder().decode(await readBody(r.req, r.stats)) || "{}");
+  const seconds = Number(body?.spec?.expirationSeconds ?? 3600);
+  const token = deps.auth.issueServiceAccountToken(ns, name);
+  sendJson(r.res, r.stats, 201, {
+    apiVersion: "authentication.k8s.io/v1",
+    kind: "TokenRequest",
+    metadata: { name, namespace: ns, creationTimestamp: new Date(deps.now()).toISOString() },
+    spec: { audiences: body?.spec?.audiences ?? ["https://kubernetes.default.svc"], expirationSeconds: seconds },
+    status: { token, expirationTimestamp: new Date(deps.now() + seconds * 1000).toISOString() },
+  });
+}
+
 async function evict(r: RestRequest, deps: RestDeps, key: string, ns: string, name: string): Promise<void> {
   await readBody(r.req, r.stats);
   deps.store.delete(key, ns, name, { dryRun: isDryRun(r.query) });
