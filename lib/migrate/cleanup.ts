@@ -5,7 +5,7 @@
  * `ovnKubernetesConfig` and `openshift-ovn-kubernetes`. Every step is skipped when the cluster already
  * shows its effect, so a second run changes nothing.
  */
-import { waitNetworkConfig } from "./common_steps.ts";
+import { clearMigrationStep } from "./common_steps.ts";
 import { BlockedError } from "../errors.ts";
 import { R } from "../kube/resources.ts";
 import type { Kube, KubeObject } from "../kube/types.ts";
@@ -114,18 +114,7 @@ export async function cleanupBlocker(
 
 export function cleanupSteps(): Step<CleanupStepOptions>[] {
   return [
-    {
-      id: "clear-migration",
-      title: "Clear spec.migration",
-      disruptive: false,
-      skip: async (ctx) => (await getNetworkOperator(ctx.kube)).spec?.migration ? undefined : "spec.migration is empty",
-      done: () => Promise.resolve(false),
-      plan: () => Promise.resolve([operatorPatch({ spec: { migration: null } })]),
-      apply: async (ctx) => {
-        await ctx.kube.patch(R.networkOperator, "cluster", { spec: { migration: null } }, "merge");
-      },
-      verify: (ctx) => waitNetworkConfig(ctx, "status.migration to clear", (o) => !o.status?.migration),
-    },
+    clearMigrationStep("clear-migration", "Clear spec.migration", () => undefined),
     {
       id: "drop-old-config",
       title: "Drop the old plugin's configuration from network.operator",

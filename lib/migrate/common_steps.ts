@@ -141,7 +141,7 @@ export function rebootAll<O extends RebootSettings>(ctx: Ctx<O>, before?: Record
   });
 }
 
-export function backupStep<O extends RebootSettings>(title: string): Step<O> {
+export function backupStep<O extends { backupDir: string }>(title: string): Step<O> {
   return {
     id: "backup",
     title,
@@ -159,6 +159,32 @@ export function backupStep<O extends RebootSettings>(title: string): Step<O> {
       ctx.note(`backup written to ${ctx.options.backupDir} (${files.length} files)`);
     },
     verify: () => Promise.resolve(),
+  };
+}
+
+/**
+ * Clears network.operator spec.migration and waits for CNO to drop status.migration. `skip` says when the
+ * field must stay (empty, or set by the migration under way: clearing it would restart or wedge it).
+ */
+export function clearMigrationStep<O extends { timeoutMs: number }>(
+  id: string,
+  title: string,
+  skip: (ctx: Ctx<O>, migration: KubeObject["spec"]) => Promise<string | undefined> | string | undefined,
+): Step<O> {
+  return {
+    id,
+    title,
+    disruptive: false,
+    skip: async (ctx) => {
+      const migration = (await getNetworkOperator(ctx.kube)).spec?.migration;
+      return migration ? await skip(ctx, migration) : "spec.migration is empty";
+    },
+    done: () => Promise.resolve(false),
+    plan: () => Promise.resolve([operatorPatch({ spec: { migration: null } })]),
+    apply: async (ctx) => {
+      await ctx.kube.patch(R.networkOperator, "cluster", { spec: { migration: null } }, "merge", { idempotent: true });
+    },
+    verify: (ctx) => waitNetworkConfig(ctx, "network.config status.migration to clear", (o) => !o.status?.migration),
   };
 }
 

@@ -16,12 +16,19 @@ import { isManaged, ovnConfig } from "../verify/checks/util.ts";
 import type { ExecuteOptions } from "../cli/execute_options.ts";
 import { type Facts, valueOf } from "../verify/facts.ts";
 import { contextFor } from "../verify/run.ts";
-import { writeBackup } from "./backup.ts";
+import {
+  backupStep,
+  clearMigrationStep,
+  configPatch,
+  getNetworkConfig,
+  getNetworkOperator,
+  operatorPatch,
+} from "./common_steps.ts";
 import { followLiveMigration, liveInProgress, liveMigrationComplete, MIGRATION_ANNOTATION } from "./live_wait.ts";
 import { primaryNicNncps } from "./nncp.ts";
 import type { NetworkType, OfflineOptions } from "./offline.ts";
 import { waitOperatorsHealthy } from "./operators.ts";
-import type { PlannedCall, Step, StepContext } from "./step.ts";
+import type { Step, StepContext } from "./step.ts";
 import { watchUntil } from "./wait.ts";
 
 export const MANAGED_ANNOTATION = "unsupported-red-hat-internal-testing";
@@ -55,20 +62,6 @@ export interface LiveOptions {
 
 type Ctx = StepContext<LiveOptions>;
 type LiveStep = Step<LiveOptions>;
-
-const getNetworkConfig = async (kube: Kube) => (await kube.get(R.networkConfig, "cluster"))!;
-const getNetworkOperator = async (kube: Kube) => (await kube.get(R.networkOperator, "cluster"))!;
-
-const operatorPatch = (body: unknown): PlannedCall => ({
-  command: `oc patch Network.operator.openshift.io cluster --type='merge' --patch '${JSON.stringify(body)}'`,
-  request: "PATCH /apis/operator.openshift.io/v1/networks/cluster (merge)",
-  body,
-});
-const configPatch = (body: unknown): PlannedCall => ({
-  command: `oc patch Network.config.openshift.io cluster --type='merge' --patch '${JSON.stringify(body)}'`,
-  request: "PATCH /apis/config.openshift.io/v1/networks/cluster (merge)",
-  body,
-});
 
 export const triggerBody = (target: string) => ({
   metadata: { annotations: { [MIGRATION_ANNOTATION]: "" } },
@@ -290,49 +283,13 @@ export function liveSteps(kind: "migrate" | "rollback" = "migrate"): LiveStep[] 
         }),
     });
   }
-  steps.push({
-    id: "backup",
-    title: `Back up the objects the ${kind === "migrate" ? "migration" : "rollback"} changes`,
-    disruptive: false,
-    done: (ctx) => Promise.resolve(Boolean(ctx.progress.get("backup"))),
-    plan: (ctx) =>
-      Promise.resolve([{
-        command: `oc get Network.config.openshift.io cluster -o yaml > ${ctx.options.backupDir}/network-config.yaml`,
-        request: "GET network.config, network.operator, machineconfigpools, SDN egress objects, egress router pods",
-      }]),
-    apply: async (ctx) => {
-      const files = await writeBackup(ctx.kube, ctx.options.backupDir);
-      await ctx.progress.set("backup", { dir: ctx.options.backupDir, files, at: new Date().toISOString() });
-      ctx.note(`backup written to ${ctx.options.backupDir} (${files.length} files)`);
-    },
-    verify: () => Promise.resolve(),
-  });
-  steps.push({
-    id: "clear-stale-migration",
-    title: "Clear a stale spec.migration (left by an earlier offline step)",
-    disruptive: false,
-    skip: async (ctx) => {
-      // Never clear the field CNO set for our live migration: that would wedge it.
-      if (await underWay(ctx.kube, ctx.options.target)) return "the migration is under way";
-      return (await getNetworkOperator(ctx.kube)).spec?.migration ? undefined : "spec.migration is empty";
-    },
-    done: () => Promise.resolve(false),
-    plan: () => Promise.resolve([operatorPatch({ spec: { migration: null } })]),
-    apply: async (ctx) => {
-      await ctx.kube.patch(R.networkOperator, "cluster", { spec: { migration: null } }, "merge");
-    },
-    verify: (ctx) =>
-      watchUntil<KubeObject, true>(ctx.kube, R.networkConfig, { fieldSelector: "metadata.name=cluster" }, (items) => {
-        const nc = items.get("/cluster");
-        return nc && !nc.status?.migration ? { done: true } : { progress: "waiting for status.migration to clear" };
-      }, {
-        timeoutMs: ctx.options.timeoutMs,
-        signal: ctx.signal,
-        report: ctx.report,
-        onTimeout: () =>
-          new BlockedError("network.config status.migration did not clear.", "Check `oc get co network`."),
-      }),
-  });
+  steps.push(backupStep(`Back up the objects the ${kind === "migrate" ? "migration" : "rollback"} changes`));
+  steps.push(clearMigrationStep(
+    "clear-stale-migration",
+    "Clear a stale spec.migration (left by an earlier offline step)",
+    // Never clear the field CNO set for our live migration: that would wedge it.
+    async (ctx) => (await underWay(ctx.kube, ctx.options.target)) ? "the migration is under way" : undefined,
+  ));
   if (kind === "migrate") {
     steps.push({
       id: "delete-nncp",

@@ -10,15 +10,8 @@ import { R, type ResourceRef } from "../kube/resources.ts";
 import type { Kube, KubeObject } from "../kube/types.ts";
 import { diagnoseDegradedPool, poolDegraded } from "./pools.ts";
 
-export const MIGRATION_ANNOTATION = "network.openshift.io/network-type-migration";
-
-export const COND = {
-  inProgress: "NetworkTypeMigrationInProgress",
-  mtuReady: "NetworkTypeMigrationMTUReady",
-  targetAvailable: "NetworkTypeMigrationTargetCNIAvailable",
-  targetInUse: "NetworkTypeMigrationTargetCNIInUse",
-  purged: "NetworkTypeMigrationOriginalCNIPurged",
-} as const;
+export { COND, MIGRATION_ANNOTATION } from "../kube/network_names.ts";
+import { COND } from "../kube/network_names.ts";
 const SHORT: Record<string, string> = {
   [COND.inProgress]: "InProgress",
   [COND.mtuReady]: "MTUReady",

@@ -8,6 +8,7 @@ import { R } from "../kube/resources.ts";
 import type { Kube, KubeObject } from "../kube/types.ts";
 import {
   backupStep,
+  clearMigrationStep,
   failIfOperatorDegraded,
   flipStep,
   getNetworkConfig,
@@ -92,26 +93,12 @@ export function offlineSteps(): OfflineStep[] {
           report: ctx.report,
         }),
     },
-    {
-      id: "clear-stale-migration",
-      title: "Clear a stale spec.migration",
-      disruptive: false,
-      skip: async (ctx) => {
-        const migration = (await getNetworkOperator(ctx.kube)).spec?.migration;
-        if (!migration) return "spec.migration is empty";
-        // Never clear a migration this tool started: that would restart it.
-        if (ctx.progress.isDone("set-migration")) return "the migration field is ours";
-        return undefined;
-      },
-      done: () => Promise.resolve(false),
-      plan: () => Promise.resolve([operatorPatch({ spec: { migration: null } })]),
-      apply: async (ctx) => {
-        await ctx.kube.patch(R.networkOperator, "cluster", { spec: { migration: null } }, "merge", {
-          idempotent: true,
-        });
-      },
-      verify: (ctx) => waitNetworkConfig(ctx, "network.config status.migration to clear", (o) => !o.status?.migration),
-    },
+    clearMigrationStep(
+      "clear-stale-migration",
+      "Clear a stale spec.migration",
+      // Never clear a migration this tool started: that would restart it.
+      (ctx) => ctx.progress.isDone("set-migration") ? "the migration field is ours" : undefined,
+    ),
     {
       id: "delete-nncp",
       title: "Delete NodeNetworkConfigurationPolicies on the primary NIC",

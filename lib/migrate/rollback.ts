@@ -9,6 +9,7 @@ import { BlockedError } from "../errors.ts";
 import { R } from "../kube/resources.ts";
 import {
   backupStep,
+  clearMigrationStep,
   failIfOperatorDegraded,
   flipStep,
   getNetworkConfig,
@@ -100,23 +101,11 @@ export function rollbackOfflineSteps(): Step<RollbackOfflineOptions>[] {
         }
       },
     },
-    {
-      id: "clear-stale-migration",
-      title: "Clear spec.migration of the forward migration",
-      disruptive: false,
-      skip: async (ctx) => {
-        const migration = (await getNetworkOperator(ctx.kube)).spec?.migration;
-        if (!migration) return "spec.migration is empty";
-        if (migration.networkType === SDN) return "spec.migration already targets OpenShiftSDN";
-        return undefined;
-      },
-      done: () => Promise.resolve(false),
-      plan: () => Promise.resolve([operatorPatch({ spec: { migration: null } })]),
-      apply: async (ctx) => {
-        await ctx.kube.patch(R.networkOperator, "cluster", { spec: { migration: null } }, "merge");
-      },
-      verify: (ctx) => waitNetworkConfig(ctx, "network.config status.migration to clear", (o) => !o.status?.migration),
-    },
+    clearMigrationStep(
+      "clear-stale-migration",
+      "Clear spec.migration of the forward migration",
+      (_ctx, migration) => migration.networkType === SDN ? "spec.migration already targets OpenShiftSDN" : undefined,
+    ),
     {
       id: "set-migration",
       title: "Set spec.migration to OpenShiftSDN (with features, MTU and VXLAN port)",

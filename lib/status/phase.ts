@@ -7,23 +7,8 @@ import type { KubeObject } from "../kube/types.ts";
 import { poolDegraded, poolSettled } from "../migrate/pools.ts";
 import type { ClusterView, Phase, PhaseState } from "./types.ts";
 
-export const MIGRATION_ANNOTATION = "network.openshift.io/network-type-migration";
-export const OVN = "OVNKubernetes";
-export const SDN = "OpenShiftSDN";
-export const COND = {
-  inProgress: "NetworkTypeMigrationInProgress",
-  mtuReady: "NetworkTypeMigrationMTUReady",
-  targetAvailable: "NetworkTypeMigrationTargetCNIAvailable",
-  targetInUse: "NetworkTypeMigrationTargetCNIInUse",
-  purged: "NetworkTypeMigrationOriginalCNIPurged",
-} as const;
-export const CONDITION_TYPES = [
-  COND.inProgress,
-  COND.mtuReady,
-  COND.targetAvailable,
-  COND.targetInUse,
-  COND.purged,
-] as const;
+export { COND, CONDITION_TYPES, MIGRATION_ANNOTATION, OVN, SDN } from "../kube/network_names.ts";
+import { COND, MIGRATION_ANNOTATION, OVN, SDN } from "../kube/network_names.ts";
 
 export const LIVE_STEPS = [
   "deploy the target plugin beside the original",
