@@ -8,21 +8,6 @@ import { runInProcess } from "./helpers.ts";
 
 type Captured<O> = { opts: O; globals: GlobalOptions };
 
-// Commands still on their placeholder say so and exit 2; built ones are tested by their owners.
-for (const command of ["execute --method offline", "status", "cleanup", "rollback --method live"]) {
-  const name = command.split(" ")[0];
-  const source = Deno.readTextFileSync(new URL(`../../lib/cli/commands/${name}.ts`, import.meta.url));
-  Deno.test({
-    name: `\`${command}\` placeholder: exit 2 and says it is not built yet`,
-    ignore: !source.includes("is not built yet"),
-    async fn() {
-      const r = await runInProcess(command.split(" "));
-      equal(r.code, 2);
-      ok(r.stderr.includes(`\`${name}\` is not built yet (coming in a later release)`), r.stderr);
-    },
-  });
-}
-
 Deno.test("a command whose module is missing is reported as not built yet (exit 2)", async () => {
   const r = await runInProcess(["status"], {
     loadCommand: () => Promise.reject(new TypeError('Module not found "file:///x/lib/cli/commands/status.ts".')),
