@@ -19,8 +19,8 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 /** The table as printed in `--help` and the README. */
 export const EXIT_CODE_TABLE: readonly [ExitCode, string][] = [
   [ExitCode.Ok, "success: all checks passed, or the migration completed"],
-  [ExitCode.RuntimeError, "runtime error (API failure, timeout, unexpected error)"],
+  [ExitCode.RuntimeError, "runtime error (API failure, request timeout, unexpected error)"],
   [ExitCode.UsageError, "usage or configuration error (bad flag, kubeconfig, not an OpenShift cluster)"],
-  [ExitCode.Failed, "a check failed, or the migration is blocked or failed"],
+  [ExitCode.Failed, "a check failed, or the migration is blocked, failed or timed out waiting"],
   [ExitCode.Warnings, "warnings only (preflight)"],
 ];

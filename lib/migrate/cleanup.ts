@@ -83,8 +83,16 @@ export async function cleanupBlocker(
     return {
       reason: `a migration to ${migration.networkType} was prepared (spec.migration) but the cluster runs ${status}`,
       hint:
-        `Finish it with \`oc ovn-migrate execute\`, or undo it with oc patch Network.operator.openshift.io cluster ` +
+        `Finish it with \`oc ovn-migrate execute --method offline\`, or undo it with oc patch Network.operator.openshift.io cluster ` +
         `--type=merge -p '{"spec":{"migration":null}}'.`,
+    };
+  }
+  // Back on SDN, only a rollback leaves OVN-Kubernetes behind; its namespace is the evidence (CNO keeps it).
+  if (status === "OpenShiftSDN" && !migration && !(await kube.get(R.namespace, "openshift-ovn-kubernetes"))) {
+    return {
+      reason: "this cluster runs OpenShift SDN and was never migrated (no openshift-ovn-kubernetes namespace); " +
+        "there is nothing to clean up",
+      hint: "Migrate first: `oc ovn-migrate preflight`, then `oc ovn-migrate execute`.",
     };
   }
   const nodes = await kube.list(R.node);

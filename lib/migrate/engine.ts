@@ -89,7 +89,7 @@ export async function runSteps<O>(
 }
 
 function stoppedAt(step: Step<unknown>, e: unknown, resume: string): CliError {
-  const again = `Running \`${resume}\` again resumes from this step.`;
+  const again = `Running \`${resume}\` again resumes from this step (pass the same flags).`;
   if (e instanceof CliError) {
     if (e.message.startsWith("Stopped before")) return e;
     const hint = [e.hint, again].filter(Boolean).join("\n");

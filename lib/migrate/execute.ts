@@ -9,7 +9,9 @@ import type { ExecuteOptions } from "../cli/execute_options.ts";
 import type { PreflightOptions } from "../cli/preflight_options.ts";
 import { createStepUi } from "../cli/step_ui.ts";
 import { printResult } from "../cli/output.ts";
-import { BlockedError, UsageError } from "../errors.ts";
+import { BlockedError, KubeError, UsageError } from "../errors.ts";
+import { notOpenShiftError } from "../kube/errors.ts";
+import type { Kube } from "../kube/types.ts";
 import { ExitCode } from "../exit_codes.ts";
 import { VERSION } from "../version.ts";
 import { collectFacts } from "../verify/collect.ts";
@@ -42,47 +44,69 @@ export function preflightOptionsOf(opts: ExecuteOptions): PreflightOptions {
   };
 }
 
-/** Stops on every failed check of the method, listing each with its fix. */
-function gate(facts: Facts, method: "offline" | "live", popts: PreflightOptions): void {
+/** Stops on every failed check of the method, listing each with its fix; returns the warnings. */
+function gate(facts: Facts, method: "offline" | "live", popts: PreflightOptions): string[] {
   const checks = selectChecks([], popts.skipChecks);
-  const failed = resultsFor(evaluateChecks(facts, checks, [method], { ...popts, method }), method)
-    .filter((r) => r.level === "fail");
-  if (failed.length === 0) return;
-  const lines = failed.map((r) => `✖ ${r.id}: ${r.message}${r.fix ? `\n    fix: ${r.fix}` : ""}`);
-  throw new BlockedError(
-    `Preflight failed for the ${method} migration; nothing was changed.\n  ${lines.join("\n  ")}`,
-    `Fix the above, or skip a check you have dealt with: --skip-check ${failed[0].id}`,
-  );
+  const results = resultsFor(evaluateChecks(facts, checks, [method], { ...popts, method }), method);
+  const failed = results.filter((r) => r.level === "fail");
+  if (failed.length > 0) {
+    const lines = failed.map((r) => `✖ ${r.id}: ${r.message}${r.fix ? `\n    fix: ${r.fix}` : ""}`);
+    throw new BlockedError(
+      `Preflight failed for the ${method} migration; nothing was changed.\n  ${lines.join("\n  ")}`,
+      `Fix the above, or skip a check you have dealt with: --skip-check ${failed[0].id}`,
+    );
+  }
+  return results.filter((r) => r.level === "warn").map((r) => `${r.id}: ${r.message}`);
 }
 
-function chooseMethod(facts: Facts, popts: PreflightOptions): "offline" | "live" {
+function chooseMethod(facts: Facts, popts: PreflightOptions): { method: "offline" | "live"; reasons: string[] } {
   const checks = selectChecks([], popts.skipChecks);
   const results = evaluateChecks(facts, checks, ["offline", "live"], popts);
   const rec = recommend(facts, results, ["offline", "live"]);
   if (rec.recommended === "none") {
     throw new BlockedError(`No migration method can run on this cluster:\n  ${rec.reasons.join("\n  ")}`);
   }
-  return rec.recommended;
+  return { method: rec.recommended, reasons: rec.reasons };
+}
+
+const article = (word: string) => (/^[aeiou]/i.test(word) ? "An" : "A");
+
+/** The progress record, or undefined when this user may not read it (the gate's RBAC check then says why). */
+async function progressOrForbidden(kube: Kube) {
+  try {
+    return await readProgress(kube);
+  } catch (e) {
+    if (e instanceof KubeError && e.status === 403) return undefined;
+    throw e;
+  }
 }
 
 export async function runExecute(ctx: CommandContext, opts: ExecuteOptions): CommandResult {
   requireConsent(ctx.io, opts, "execute changes the cluster network and reboots every node");
   const kube = await ctx.connect();
-  const record = await readProgress(kube);
-  const resuming = record?.operation === "migrate" && record.to === TARGET && Object.keys(record.steps).length > 0;
+  const groups = await kube.apiGroups();
+  if (!groups.includes("config.openshift.io")) throw notOpenShiftError(kube.server, ["config.openshift.io"]);
+  const record = await progressOrForbidden(kube);
+  // A record whose last step is done belongs to a finished migration: nothing is under way.
+  const finished = record && ("verify-migration" in record.steps || "operators-healthy-after" in record.steps);
+  const resuming = !finished && record?.operation === "migrate" && record.to === TARGET &&
+    Object.keys(record.steps).length > 0;
   if (resuming && opts.method !== "auto" && opts.method !== record.method) {
     throw new UsageError(
-      `A ${record.method} migration started by oc-ovn-migrate is under way; it cannot continue as ${opts.method}.`,
+      `${article(record.method)} ${record.method} migration started by oc-ovn-migrate is under way; ` +
+        `it cannot continue as ${opts.method}.`,
       `Run \`oc ovn-migrate execute --method ${record.method}\` to resume it.`,
     );
   }
   const popts = preflightOptionsOf(opts);
   const facts = await collectFacts(kube);
+  const auto = !resuming && opts.method === "auto" ? chooseMethod(facts, popts) : undefined;
   const method = resuming
     ? record.method as "offline" | "live"
-    : opts.method === "auto"
-    ? chooseMethod(facts, popts)
-    : opts.method;
+    : auto
+    ? auto.method
+    : opts.method as "offline" | "live";
+  if (auto) ctx.io.stderr(`method: ${method} (recommended: ${auto.reasons.join("; ")})\n`);
   // Live: what the user asked this run to handle (egress router pods, NNCPs, overlapping subnets) passes the gate.
   const live = method === "live" ? prepareLive(facts, opts, popts) : undefined;
   if (live) Object.assign(popts, live.popts);
@@ -97,7 +121,7 @@ export async function runExecute(ctx: CommandContext, opts: ExecuteOptions): Com
         source === TARGET ? "After a migration, run `oc ovn-migrate cleanup`." : undefined,
       );
     }
-    gate(facts, method, popts);
+    for (const w of gate(facts, method, popts)) ctx.io.stderr(`⚠ ${w}\n`);
   }
 
   const t = tuning(ctx.io.env);
@@ -109,9 +133,11 @@ export async function runExecute(ctx: CommandContext, opts: ExecuteOptions): Com
     ovnConfig: {
       mtu: opts.mtu,
       genevePort: opts.genevePort,
-      v4InternalSubnet: opts.v4InternalSubnet,
+      // The offline documentation's name for the IPv4 join subnet; --join-subnet means the same.
+      v4InternalSubnet: opts.v4InternalSubnet ?? opts.joinSubnet,
       v6InternalSubnet: opts.v6InternalSubnet,
     },
+    transitSubnet: opts.transitSubnet,
     clusterNetwork: opts.clusterNetwork ? { cidr: opts.clusterNetwork, hostPrefix: opts.hostPrefix ?? 23 } : undefined,
     deleteNncp: opts.deleteNncp,
     reboot: opts.reboot,
@@ -135,7 +161,7 @@ export async function runExecute(ctx: CommandContext, opts: ExecuteOptions): Com
   });
   const ui = createStepUi(ctx, { yes: opts.yes });
   const interrupt = onInterrupt();
-  const resume = `oc ovn-migrate execute --method ${method}`;
+  const resume = `oc ovn-migrate execute --method ${method}${opts.yes ? " --yes" : ""}`;
   try {
     if (resuming && !opts.dryRun) ui.note(`resuming the ${method} migration started ${record.startedAt}`);
     const stepCtx = { kube, progress, report: ui.report, note: ui.note, signal: interrupt.signal };

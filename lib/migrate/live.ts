@@ -245,12 +245,16 @@ async function waitStarted(ctx: Ctx, justFixed: boolean): Promise<void> {
 }
 
 export function liveSteps(kind: "migrate" | "rollback" = "migrate"): LiveStep[] {
-  const steps: LiveStep[] = [];
+  // The backup comes first: it also saves the egress router pods the next step deletes.
+  const steps: LiveStep[] = [
+    backupStep(`Back up the objects the ${kind === "migrate" ? "migration" : "rollback"} changes`),
+  ];
   if (kind === "migrate") {
     steps.push({
       id: "egress-router-pods",
       title: "Egress router pods removed (CNO refuses to live-migrate them)",
-      disruptive: false,
+      // Deleting workloads: asked for like every disruptive step.
+      disruptive: true,
       skip: async (ctx) => {
         if (await underWay(ctx.kube, ctx.options.target)) return "the migration is under way";
         return (await egressRouterPods(ctx.kube)).length ? undefined : "no egress router pods";
@@ -283,7 +287,6 @@ export function liveSteps(kind: "migrate" | "rollback" = "migrate"): LiveStep[] 
         }),
     });
   }
-  steps.push(backupStep(`Back up the objects the ${kind === "migrate" ? "migration" : "rollback"} changes`));
   steps.push(clearMigrationStep(
     "clear-stale-migration",
     "Clear a stale spec.migration (left by an earlier offline step)",

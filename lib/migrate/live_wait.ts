@@ -5,6 +5,7 @@
  * migration (`InvalidClusterConfig`), fails it (`NetworkTypeMigrationFailed`), a pool degrades, or a pool
  * stays paused.
  */
+import { formatDuration } from "../cli/durations.ts";
 import { BlockedError } from "../errors.ts";
 import { R, type ResourceRef } from "../kube/resources.ts";
 import type { Kube, KubeObject } from "../kube/types.ts";
@@ -231,7 +232,7 @@ export function followLiveMigration(kube: Kube, opts: FollowOptions): Promise<Fo
           finish(() =>
             reject(
               new BlockedError(
-                `The live migration did not complete within ${Math.round(opts.timeoutMs / 60000)} minutes` +
+                `The live migration did not complete within ${formatDuration(opts.timeoutMs)}` +
                   (last ? ` (${last})` : "") + ".",
                 "Check `oc get network.config cluster -o jsonpath='{.status.conditions}'`, `oc get mcp` and " +
                   "`oc get co network`; raise --timeout if it is only slow. Running the same command again follows it.",

@@ -37,6 +37,8 @@ export interface OfflineOptions extends RebootSettings {
   /** `--no-egress-ip` etc.; undefined = CNO converts every feature (the default). */
   features?: { egressIP: boolean; egressFirewall: boolean; multicast: boolean };
   ovnConfig: { mtu?: number; genevePort?: number; v4InternalSubnet?: string; v6InternalSubnet?: string };
+  /** `--transit-subnet`: ovnKubernetesConfig.ipv4.internalTransitSwitchSubnet. */
+  transitSubnet?: string;
   clusterNetwork?: { cidr: string; hostPrefix: number };
   deleteNncp: boolean;
   /** How long the MCO may take to start a rollout. */
@@ -56,7 +58,8 @@ function migrationBody(o: OfflineOptions) {
 }
 
 function ovnConfigBody(o: OfflineOptions) {
-  const c = Object.fromEntries(Object.entries(o.ovnConfig).filter(([, v]) => v !== undefined));
+  const c: Record<string, unknown> = Object.fromEntries(Object.entries(o.ovnConfig).filter(([, v]) => v !== undefined));
+  if (o.transitSubnet) c.ipv4 = { internalTransitSwitchSubnet: o.transitSubnet };
   return Object.keys(c).length ? { spec: { defaultNetwork: { ovnKubernetesConfig: c } } } : undefined;
 }
 
@@ -141,10 +144,11 @@ export function offlineSteps(): OfflineStep[] {
       title: "Set ovnKubernetesConfig (mtu, genevePort, internal subnets)",
       disruptive: false,
       skip: (ctx) =>
-        Promise.resolve(ovnConfigBody(ctx.options) ? undefined : "no --mtu, --geneve-port or internal subnet"),
+        Promise.resolve(ovnConfigBody(ctx.options) ? undefined : "no --mtu, --geneve-port or internal subnet flag"),
       done: async (ctx) => {
         const current = (await getNetworkOperator(ctx.kube)).spec?.defaultNetwork?.ovnKubernetesConfig ?? {};
-        return Object.entries(ctx.options.ovnConfig).every(([k, v]) => v === undefined || current[k] === v);
+        return Object.entries(ctx.options.ovnConfig).every(([k, v]) => v === undefined || current[k] === v) &&
+          (!ctx.options.transitSubnet || current.ipv4?.internalTransitSwitchSubnet === ctx.options.transitSubnet);
       },
       plan: (ctx) => Promise.resolve([operatorPatch(ovnConfigBody(ctx.options))]),
       apply: async (ctx) => {

@@ -1,4 +1,5 @@
 /** Cluster operators healthy, as the documented wait script checks them (procedures.md §5 step 3). */
+import { formatDuration } from "../cli/durations.ts";
 import { BlockedError } from "../errors.ts";
 import { R } from "../kube/resources.ts";
 import type { Kube, KubeObject } from "../kube/types.ts";
@@ -42,7 +43,7 @@ export async function waitOperatorsHealthy(kube: Kube, opts: OperatorsWaitOption
       report: opts.report,
       onTimeout: (last) =>
         new BlockedError(
-          `Cluster operators did not become healthy within ${Math.round(opts.timeoutMs / 60000)} minutes${
+          `Cluster operators did not become healthy within ${formatDuration(opts.timeoutMs)}${
             last ? ` (${last.replace("waiting for cluster operators: ", "")})` : ""
           }.`,
           "Check `oc get co` and the unhealthy operators' conditions (`oc describe co <name>`).",

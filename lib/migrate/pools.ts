@@ -2,6 +2,7 @@
  * Machine config pool rollouts as the MCO reports them (cluster-behaviour.md §5): when a pool has
  * finished, whether its rendered config runs the target plugin, and a diagnosis when it degrades.
  */
+import { formatDuration } from "../cli/durations.ts";
 import { BlockedError } from "../errors.ts";
 import { R } from "../kube/resources.ts";
 import type { Kube, KubeObject } from "../kube/types.ts";
@@ -76,7 +77,7 @@ export async function waitForPoolsOnPlugin(kube: Kube, opts: RolloutWaitOptions)
   const remaining = () => opts.timeoutMs > 0 ? Math.max(1, opts.timeoutMs - (Date.now() - started)) : 0;
   const timeout = (last?: string) =>
     new BlockedError(
-      `The machine config pools did not finish rolling out within ${Math.round(opts.timeoutMs / 60000)} minutes` +
+      `The machine config pools did not finish rolling out within ${formatDuration(opts.timeoutMs)}` +
         (last ? ` (${last})` : "") + ".",
       "Check `oc get mcp` and `oc get nodes`; raise --timeout if the rollout is only slow.",
     );

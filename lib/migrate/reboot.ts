@@ -3,6 +3,7 @@
  * machine-config-daemon pod (`chroot /rootfs shutdown -r +1`, retried), by ssh, or by the user. Every
  * reboot is verified by the node's bootID changing and the node returning Ready.
  */
+import { formatDuration } from "../cli/durations.ts";
 import { BlockedError } from "../errors.ts";
 import { R } from "../kube/resources.ts";
 import type { Kube, KubeObject } from "../kube/types.ts";
@@ -70,8 +71,10 @@ export async function rebootNodes(
   if (pending.length === 0) return;
   if (opts.method === "none") {
     opts.note(
-      `Reboot these ${pending.length} node(s) now; waiting for each to come back with a new boot ID:\n  ` +
-        pending.map((n) => n.metadata.name).join("\n  "),
+      `Reboot these ${pending.length} node(s) now (e.g. oc debug node/<name> -- chroot /host shutdown -r +1); ` +
+        `waiting for each to come back with a new boot ID:\n      ` + pending.map((n) =>
+          n.metadata.name
+        ).join("\n      "),
     );
     await waitRebooted(kube, pending.map((n) => n.metadata.name), bootIDsBefore, opts);
     return;
@@ -174,9 +177,7 @@ async function waitRebooted(kube: Kube, names: string[], before: Record<string, 
       report: opts.report,
       onTimeout: (last) =>
         new BlockedError(
-          `A rebooted node did not come back within ${Math.round(opts.timeoutMs / 60000)} minutes${
-            last ? ` (${last})` : ""
-          }.`,
+          `A rebooted node did not come back within ${formatDuration(opts.timeoutMs)}${last ? ` (${last})` : ""}.`,
           "Check the node's console or `oc describe node <name>`; once it is Ready, run the same command again.",
         ),
     },

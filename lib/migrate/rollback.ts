@@ -137,7 +137,9 @@ export function rollbackOfflineSteps(): Step<RollbackOfflineOptions>[] {
       id: "unpause-pools",
       title: "Unpause every machine config pool (the MCO rolls out the SDN configuration)",
       disruptive: true,
-      done: async (ctx) => (await ctx.kube.list(R.machineConfigPool)).every((p) => !p.spec?.paused),
+      // Before the pause step has run (a dry run), the pools are unpaused only because nothing paused them yet.
+      done: async (ctx) =>
+        ctx.progress.isDone("pause-pools") && (await ctx.kube.list(R.machineConfigPool)).every((p) => !p.spec?.paused),
       plan: async (ctx) => (await ctx.kube.list(R.machineConfigPool)).map((p) => poolPatch(p.metadata.name, false)),
       apply: async (ctx) => {
         for (const p of await ctx.kube.list(R.machineConfigPool)) {

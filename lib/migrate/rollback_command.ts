@@ -86,7 +86,9 @@ export async function runRollback(
   const resuming = record?.operation === "rollback" && record.to === SDN && Object.keys(record.steps).length > 0;
   if (resuming && opts.method !== record.method) {
     throw new UsageError(
-      `A ${record.method} rollback started by oc-ovn-migrate is under way; it cannot continue as ${opts.method}.`,
+      `${
+        record.method === "offline" ? "An" : "A"
+      } ${record.method} rollback started by oc-ovn-migrate is under way; it cannot continue as ${opts.method}.`,
       `Run \`oc ovn-migrate rollback --method ${record.method}\` to resume it.`,
     );
   }

@@ -54,6 +54,15 @@ export const REQUIRED_ACCESS: readonly RequiredAccess[] = [
     methods: ["offline"],
   },
   { verb: "list", group: "", resource: "pods", why: "find egress router pods", methods: both },
+  // The progress record (ConfigMap kube-system/oc-ovn-migrate-progress) that makes a run resumable.
+  ...(["get", "create", "update"] as const).map((verb) => ({
+    verb,
+    group: "",
+    resource: "configmaps",
+    namespace: "kube-system",
+    why: "keep the migration's progress in the cluster",
+    methods: both,
+  })),
   // The network configuration itself.
   {
     verb: "get",

@@ -94,3 +94,17 @@ Deno.test("cleanup refuses a prepared offline migration (spec.migration set, not
     assert.ok(sim.store.get(NETOP, undefined, "cluster")!.spec.migration, "spec.migration was kept");
   });
 });
+
+Deno.test("cleanup refuses a cluster that was never migrated, even with ovnKubernetesConfig set (exit 3, no write)", async () => {
+  await withSim("sdn-small", async (sim) => {
+    // The patch preflight suggests for an overlapping join subnet, applied ahead of a migration.
+    sim.store.mutate(NETOP, undefined, "cluster", (o) => {
+      o.spec.defaultNetwork.ovnKubernetesConfig = { v4InternalSubnet: "100.65.0.0/16" };
+    });
+    sim.requestLog.clear();
+    const run = await cleanup(sim, { ...opts, dryRun: true });
+    assert.equal(run.code, 3);
+    assert.match(run.error ?? "", /was never migrated/);
+    assert.deepEqual(sim.requestLog.writes(), []);
+  });
+});

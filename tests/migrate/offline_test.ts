@@ -228,3 +228,16 @@ Deno.test("bad flag values fail with exit 2 and nothing written", async () => {
     assert.deepEqual(sim.requestLog.writes().filter(isWrite), []);
   });
 });
+
+Deno.test("offline on sdn-cidr-overlap with preflight's fix (--join-subnet) moves the join subnet before the flip", async () => {
+  await withSim("sdn-cidr-overlap", async (sim, backupDir) => {
+    const run = await runCli(offline(backupDir, "--join-subnet", "100.65.0.0/16"), {
+      kubeconfig: sim.kubeconfigPath,
+      timeScale: SCALE,
+    });
+    assert.equal(run.code, 0, run.stderr);
+    const ovn = sim.store.get(NETOP, undefined, "cluster")!.spec.defaultNetwork.ovnKubernetesConfig;
+    assert.equal(ovn.v4InternalSubnet, "100.65.0.0/16");
+    assert.equal(sim.store.get(NETCFG, undefined, "cluster")!.status.networkType, "OVNKubernetes");
+  });
+});
