@@ -3,6 +3,7 @@
  * Without --watch: one snapshot (human, json or yaml), exit 3 when the migration is blocked or failed,
  * 1 when nothing could be read, else 0. With --watch: see watch.ts (exit 0 complete, 3 blocked/failed after a grace period, 0 on Ctrl-C).
  */
+import { notOpenShiftError } from "../kube/errors.ts";
 import type { CommandContext, CommandResult } from "../cli/context.ts";
 import type { StatusOptions } from "../cli/status_options.ts";
 import { printResult } from "../cli/output.ts";
@@ -22,6 +23,9 @@ function timeScale(env: (name: string) => string | undefined): number {
 
 export async function runStatus(ctx: CommandContext, opts: StatusOptions): CommandResult {
   const kube = await ctx.connect();
+  if (!(await kube.apiGroups()).includes("config.openshift.io")) {
+    throw notOpenShiftError(kube.server, ["config.openshift.io"]);
+  }
   if (!opts.watch) {
     const view = await collectView(kube);
     const snap = buildSnapshot(view);

@@ -122,7 +122,7 @@ export function renderHuman(report: PreflightReport, color: boolean): string {
   const methodNote = report.method.requested === "auto" ? "" : ` (evaluated for ${report.method.requested})`;
   lines.push(
     "",
-    `${paint.pass(`${s.passed} passed`)}, ${paint.warn(`${s.warnings} warnings`)}, ${
+    `${paint.pass(`${s.passed} passed`)}, ${paint.warn(`${s.warnings} warning${s.warnings === 1 ? "" : "s"}`)}, ${
       paint.fail(`${s.failed} failed`)
     }, ` +
       `${s.skipped} skipped${methodNote} — recommended method: ${recText}`,

@@ -23,8 +23,11 @@ export const egressRouterPods: Check = {
           verb(pods.length, "carries", "carry")
         } the ${ASSIGN_MACVLAN} annotation: ` +
           "network type live migration is not supported for pods with this annotation",
-        `save and delete them (oc get pod ${pods[0].name} -n ${pods[0].namespace} -o yaml > ${pods[0].name}.yaml && ` +
-          `oc delete pod ${pods[0].name} -n ${pods[0].namespace}), or pass --delete-egress-router-pods to execute`,
+        "pass --delete-egress-router-pods to execute (it saves and deletes them), or by hand: " +
+          pods.map((p) =>
+            `oc get pod ${p.name} -n ${p.namespace} -o yaml > ${p.name}.yaml && oc delete pod ${p.name} -n ${p.namespace}`
+          )
+            .join("; "),
         refs(pods),
       );
     }

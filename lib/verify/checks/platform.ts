@@ -70,8 +70,8 @@ export const platform: Check = {
         out.push(warn(
           `managed OpenShift (ROSA/OSD): the live migration needs the annotation ${MANAGED_ANNOTATION}: "true" ` +
             "on Network.config.openshift.io cluster",
-          `oc patch Network.config.openshift.io cluster --type=merge --patch ` +
-            `'{"metadata":{"annotations":{"${MANAGED_ANNOTATION}":"true"}}}'`,
+          `pass --managed-platform-ack to execute (it sets it), or: oc patch Network.config.openshift.io cluster ` +
+            `--type=merge --patch '{"metadata":{"annotations":{"${MANAGED_ANNOTATION}":"true"}}}'`,
           [{ kind: "Network", name: "cluster" }],
         ));
       }
