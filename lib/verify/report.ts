@@ -85,8 +85,11 @@ export function renderHuman(report: PreflightReport, color: boolean): string {
   const lines: string[] = [];
   const cl = report.cluster;
   lines.push(c.bold(`Preflight for ${cl.server}`));
+  const known = [cl.version, cl.platform, cl.networkType, cl.nodes].some((v) => v !== undefined);
   lines.push(
-    `  OpenShift ${cl.version ?? "?"} on ${cl.platform ?? "?"}, ${cl.networkType ?? "?"}, ${cl.nodes ?? "?"} nodes` +
+    (known
+      ? `  OpenShift ${cl.version ?? "?"} on ${cl.platform ?? "?"}, ${cl.networkType ?? "?"}, ${cl.nodes ?? "?"} nodes`
+      : "  cluster version, platform, network type and nodes could not be read (see the checks below)") +
       (cl.factsFile ? ` (snapshot ${cl.factsFile}, collected ${cl.factsCollectedAt})` : ""),
   );
   const sections = [...new Set(report.checks.map((r) => r.section))];

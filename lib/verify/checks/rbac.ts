@@ -15,12 +15,13 @@ export const rbac: Check = {
     const unknown = needed.filter((r) => !decisions.has(accessKey(r)));
     const missing = needed.filter((r) => decisions.get(accessKey(r))?.allowed === false);
     if (missing.length > 0) {
-      const lines = missing.map((m) => `${describeAccess(m)} (${m.why})`);
+      // One permission per line: the list is what an administrator hands to whoever grants them.
+      const lines = missing.map((m) => `\n        - ${describeAccess(m)}: ${m.why}`);
       return fail(
-        `the current user lacks ${missing.length} of ${needed.length} permissions the ${ctx.method} migration needs: ` +
-          lines.join("; "),
+        `the current user lacks ${missing.length} of ${needed.length} permissions the ${ctx.method} migration needs:` +
+          lines.join(""),
         "run as a cluster-admin (log in as one, or --as a user you may impersonate), or have these granted; " +
-          `verify with: ${missing.slice(0, 3).map((m) => `oc auth can-i ${describeAccess(m)}`).join(" && ")}`,
+          `check one with: oc auth can-i ${describeAccess(missing[0])}`,
       );
     }
     if (unknown.length === needed.length) return skip("the snapshot holds no access reviews");
