@@ -6,7 +6,7 @@ import { BlockedError } from "../errors.ts";
 import { R } from "../kube/resources.ts";
 import type { Kube, KubeObject } from "../kube/types.ts";
 import { writeBackup } from "./backup.ts";
-import { bootID, isReady, type RebootMethod, rebootNodes } from "./reboot.ts";
+import { bootID, isReady, rebootBatches, type RebootMethod, rebootNodes } from "./reboot.ts";
 import type { PlannedCall, Step, StepContext } from "./step.ts";
 import { watchUntil } from "./wait.ts";
 
@@ -275,7 +275,9 @@ export function rebootNodesStep<O extends RebootSettings>(): Step<O> {
       return (await ctx.kube.list(R.node)).every((n) => before[n.metadata.name] !== bootID(n));
     },
     plan: async (ctx) =>
-      (await ctx.kube.list(R.node)).map((n) => ({
+      rebootBatches(await ctx.kube.list(R.node), ctx.options.rebootBatch, ctx.options.allowAllMasters).flat().map((
+        n,
+      ) => ({
         command: ctx.options.reboot === "exec"
           ? `oc rsh -n openshift-machine-config-operator <machine-config-daemon pod on ${n.metadata.name}> chroot /rootfs shutdown -r +1`
           : ctx.options.reboot === "ssh"
