@@ -254,7 +254,8 @@ function offlinePhase(view: ClusterView, nc: KubeObject): Phase {
     }
     return phase({
       state: "not-started",
-      title: "not started",
+      // After a cleanup (or on a cluster installed with OVN) there is simply nothing under way.
+      title: statusType === OVN ? "nothing under way: the cluster runs OVNKubernetes" : "not started",
       method: null,
       step: null,
       steps: null,
@@ -281,9 +282,14 @@ function offlinePhase(view: ClusterView, nc: KubeObject): Phase {
   if (specType !== target) {
     if (badPool) return failed(1, `machine config pool ${badPool.metadata.name} is degraded`);
     if (degraded) return failed(1, `${degraded.reason ?? ""}: ${degraded.message ?? ""}`.trim());
-    const pluginOf = (p: KubeObject) => view.renderedPlugin.get(p.status?.configuration?.name ?? "");
     const settled = view.pools.length > 0 && view.pools.every(poolSettled);
-    const onTarget = view.pools.every((p) => pluginOf(p) === undefined ? settled : pluginOf(p) === target);
+    // A pool is on the target only once its rendered config is known to run it: right after spec.migration is
+    // set the pools are still settled on the old config. Only when configs cannot be read does settled suffice.
+    const unreadable = Boolean(view.errors.machineConfigs);
+    const onTarget = view.pools.every((p) => {
+      const name = p.status?.configuration?.name ?? "";
+      return view.renderedPlugin.has(name) ? view.renderedPlugin.get(name) === target : unreadable && settled;
+    });
     if (settled && onTarget && !view.pools.some((p) => p.spec?.paused)) {
       return phase({
         ...base,
