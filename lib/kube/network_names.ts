@@ -24,3 +24,9 @@ export const CONDITION_TYPES = [
   COND.targetInUse,
   COND.purged,
 ] as const;
+
+/** Marks an OpenShift SDN egress router pod (macvlan); CNO refuses to live-migrate while one exists. */
+export const EGRESS_ROUTER_ANNOTATION = "pod.network.openshift.io/assign-macvlan";
+
+/** ROSA/OSD: network.config must carry it before a live migration (procedures.md §6 step 5). */
+export const MANAGED_ANNOTATION = "unsupported-red-hat-internal-testing";

@@ -3,11 +3,10 @@
  * (procedures.md §5 step 2), of every object a migration changes: the two Network objects, every
  * machine config pool, the SDN egress objects and egress router pods.
  */
+import { EGRESS_ROUTER_ANNOTATION } from "../kube/network_names.ts";
 import { dump } from "js-yaml";
 import { R, type ResourceRef } from "../kube/resources.ts";
 import type { Kube, KubeObject } from "../kube/types.ts";
-
-export const EGRESS_ROUTER_ANNOTATION = "pod.network.openshift.io/assign-macvlan";
 
 interface BackupItem {
   file: string;

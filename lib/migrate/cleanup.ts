@@ -139,7 +139,10 @@ export function cleanupSteps(): Step<CleanupStepOptions>[] {
       verify: async (ctx) => {
         const key = OLD[ctx.options.target].config;
         if ((await getNetworkOperator(ctx.kube)).spec?.defaultNetwork?.[key]) {
-          throw new BlockedError(`network.operator spec.defaultNetwork.${key} is still set after the patch.`);
+          throw new BlockedError(
+            `network.operator spec.defaultNetwork.${key} is still set after the patch.`,
+            "Something sets it again (a GitOps tool or an operator): `oc get network.operator cluster -o yaml` shows the field manager.",
+          );
         }
       },
     },

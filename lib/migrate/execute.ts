@@ -64,7 +64,10 @@ function chooseMethod(facts: Facts, popts: PreflightOptions): { method: "offline
   const results = evaluateChecks(facts, checks, ["offline", "live"], popts);
   const rec = recommend(facts, results, ["offline", "live"]);
   if (rec.recommended === "none") {
-    throw new BlockedError(`No migration method can run on this cluster:\n  ${rec.reasons.join("\n  ")}`);
+    throw new BlockedError(
+      `No migration method can run on this cluster:\n  ${rec.reasons.join("\n  ")}`,
+      "Run `oc ovn-migrate preflight` for each failed check and its fix.",
+    );
   }
   return { method: rec.recommended, reasons: rec.reasons };
 }
@@ -99,7 +102,7 @@ export async function runExecute(ctx: CommandContext, opts: ExecuteOptions): Com
     );
   }
   const popts = preflightOptionsOf(opts);
-  const facts = await collectFacts(kube);
+  const facts = await collectFacts(kube, { apiGroups: groups });
   const auto = !resuming && opts.method === "auto" ? chooseMethod(facts, popts) : undefined;
   const method = resuming
     ? record.method as "offline" | "live"

@@ -5,6 +5,7 @@
  * state machine followed to completion. Every step reads the cluster first, so a resumed run continues
  * where the cluster is and never patches the trigger twice.
  */
+import { EGRESS_ROUTER_ANNOTATION, MANAGED_ANNOTATION } from "../kube/network_names.ts";
 import { dump } from "js-yaml";
 import { BlockedError } from "../errors.ts";
 import { R } from "../kube/resources.ts";
@@ -25,14 +26,13 @@ import {
   operatorPatch,
 } from "./common_steps.ts";
 import { followLiveMigration, liveInProgress, liveMigrationComplete, MIGRATION_ANNOTATION } from "./live_wait.ts";
-import { primaryNicNncps } from "./nncp.ts";
+import { deleteNncpStep } from "./nncp.ts";
 import type { NetworkType, OfflineOptions } from "./offline.ts";
 import { waitOperatorsHealthy } from "./operators.ts";
 import type { Step, StepContext } from "./step.ts";
 import { watchUntil } from "./wait.ts";
 
-export const MANAGED_ANNOTATION = "unsupported-red-hat-internal-testing";
-export const EGRESS_ROUTER_ANNOTATION = "pod.network.openshift.io/assign-macvlan";
+export { EGRESS_ROUTER_ANNOTATION, MANAGED_ANNOTATION } from "../kube/network_names.ts";
 /** Progress data: the cluster network MTU before the trigger, and after completion. */
 export const MTU_BEFORE_KEY = "clusterNetworkMTUBefore";
 export const MTU_AFTER_KEY = "clusterNetworkMTU";
@@ -140,15 +140,6 @@ export function egressRouterEquivalent(pod: KubeObject): KubeObject | undefined 
       redirect: { redirectRules, ...(fallbackIP ? { fallbackIP } : {}) },
     },
   };
-}
-
-async function listPrimaryNncps(kube: Kube): Promise<KubeObject[]> {
-  try {
-    return primaryNicNncps(await kube.list(R.nncp));
-  } catch (e) {
-    if ((e as { status?: number }).status === 404) return []; // NMState is not installed
-    throw e;
-  }
 }
 
 /**
@@ -294,25 +285,7 @@ export function liveSteps(kind: "migrate" | "rollback" = "migrate"): LiveStep[] 
     async (ctx) => (await underWay(ctx.kube, ctx.options.target)) ? "the migration is under way" : undefined,
   ));
   if (kind === "migrate") {
-    steps.push({
-      id: "delete-nncp",
-      title: "Delete NodeNetworkConfigurationPolicies on the primary NIC",
-      disruptive: false,
-      skip: async (ctx) => {
-        if (!ctx.options.deleteNncp) return "--delete-nncp not given";
-        return (await listPrimaryNncps(ctx.kube)).length ? undefined : "no NNCP configures the primary NIC";
-      },
-      done: () => Promise.resolve(false),
-      plan: async (ctx) =>
-        (await listPrimaryNncps(ctx.kube)).map((n) => ({
-          command: `oc delete nncp ${n.metadata.name}`,
-          request: `DELETE /apis/nmstate.io/v1/nodenetworkconfigurationpolicies/${n.metadata.name}`,
-        })),
-      apply: async (ctx) => {
-        for (const n of await listPrimaryNncps(ctx.kube)) await ctx.kube.delete(R.nncp, n.metadata.name);
-      },
-      verify: () => Promise.resolve(),
-    });
+    steps.push(deleteNncpStep());
     steps.push({
       id: "internal-subnets",
       title: "Move OVN's internal join/transit subnets off the networks in use",

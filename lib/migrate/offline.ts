@@ -26,7 +26,7 @@ import { waitOperatorsHealthy } from "./operators.ts";
 import { waitForPoolsOnPlugin } from "./pools.ts";
 import { bootID } from "./reboot.ts";
 import type { Step, StepContext } from "./step.ts";
-import { primaryNicNncps } from "./nncp.ts";
+import { deleteNncpStep } from "./nncp.ts";
 
 export { BOOT_IDS_KEY, daemonSetRolledOut } from "./common_steps.ts";
 
@@ -102,25 +102,7 @@ export function offlineSteps(): OfflineStep[] {
       // Never clear a migration this tool started: that would restart it.
       (ctx) => ctx.progress.isDone("set-migration") ? "the migration field is ours" : undefined,
     ),
-    {
-      id: "delete-nncp",
-      title: "Delete NodeNetworkConfigurationPolicies on the primary NIC",
-      disruptive: false,
-      skip: async (ctx) => {
-        if (!ctx.options.deleteNncp) return "--delete-nncp not given";
-        return (await listPrimaryNncps(ctx)).length ? undefined : "no NNCP configures the primary NIC";
-      },
-      done: () => Promise.resolve(false),
-      plan: async (ctx) =>
-        (await listPrimaryNncps(ctx)).map((n) => ({
-          command: `oc delete nncp ${n.metadata.name}`,
-          request: `DELETE /apis/nmstate.io/v1/nodenetworkconfigurationpolicies/${n.metadata.name}`,
-        })),
-      apply: async (ctx) => {
-        for (const n of await listPrimaryNncps(ctx)) await ctx.kube.delete(R.nncp, n.metadata.name);
-      },
-      verify: () => Promise.resolve(),
-    },
+    deleteNncpStep(),
     {
       id: "set-migration",
       title: "Set spec.migration: the MCO rolls out configure-ovs.sh for the target plugin",
@@ -197,15 +179,6 @@ export function offlineSteps(): OfflineStep[] {
       verify: (ctx) => verifyAfter(ctx),
     },
   ];
-}
-
-async function listPrimaryNncps(ctx: Ctx): Promise<KubeObject[]> {
-  try {
-    return primaryNicNncps(await ctx.kube.list(R.nncp));
-  } catch (e) {
-    if ((e as { status?: number }).status === 404) return []; // NMState is not installed
-    throw e;
-  }
 }
 
 /** Every node's MCO annotations say it runs its pool's configuration (procedures.md §1 steps 5–7). */

@@ -97,7 +97,10 @@ export function rollbackOfflineSteps(): Step<RollbackOfflineOptions>[] {
       verify: async (ctx) => {
         const running = (await ctx.kube.list(R.machineConfigPool)).filter((p) => !p.spec?.paused);
         if (running.length) {
-          throw new BlockedError(`Pools are not paused: ${running.map((p) => p.metadata.name).join(", ")}.`);
+          throw new BlockedError(
+            `Pools are not paused: ${running.map((p) => p.metadata.name).join(", ")}.`,
+            "Something unpaused them; check `oc get mcp` and run the same command again.",
+          );
         }
       },
     },
@@ -181,7 +184,10 @@ export function rollbackOfflineSteps(): Step<RollbackOfflineOptions>[] {
       verify: async (ctx) => {
         const nc = await getNetworkConfig(ctx.kube);
         if (nc.status?.networkType !== SDN) {
-          throw new BlockedError(`network.config status.networkType is ${nc.status?.networkType}, not ${SDN}.`);
+          throw new BlockedError(
+            `network.config status.networkType is ${nc.status?.networkType}, not ${SDN}.`,
+            "Check `oc get co network` and the network operator's log: oc logs -n openshift-network-operator deploy/network-operator",
+          );
         }
         await waitNodesReady(ctx);
         await waitOperatorsHealthy(ctx.kube, {

@@ -9,6 +9,8 @@ export interface Tuning {
   mcoStartGraceMs: number;
   rebootRequestGraceMs: number;
   rebootRetryDelayMs: number;
+  /** `status --watch`: how long blocked or failed must last before exit 3 (transient states pass). */
+  statusGraceMs: number;
 }
 
 export function tuning(env: (name: string) => string | undefined): Tuning {
@@ -20,5 +22,6 @@ export function tuning(env: (name: string) => string | undefined): Tuning {
     mcoStartGraceMs: 600_000 / scale,
     rebootRequestGraceMs: 300_000 / scale,
     rebootRetryDelayMs: 3_000 / scale,
+    statusGraceMs: 60_000 / scale,
   };
 }

@@ -4,6 +4,7 @@
  * a live migration runs, egress router pods when CNO refuses because of them, openshift-sdn DaemonSets
  * during a live migration), and rendered MachineConfigs are cached by name (their content never changes).
  */
+import { EGRESS_ROUTER_ANNOTATION } from "../kube/network_names.ts";
 import { R } from "../kube/resources.ts";
 import type { Kube, KubeObject } from "../kube/types.ts";
 import { readLiveMigrationMetrics } from "../metrics/live_migration.ts";
@@ -13,7 +14,7 @@ import { explainBlock } from "./advice.ts";
 import { cnoError, findCond, isLive, networkDegraded } from "./phase.ts";
 import { type ClusterView, emptyView, type SectionName } from "./types.ts";
 
-export const EGRESS_ROUTER_ANNOTATION = "pod.network.openshift.io/assign-macvlan";
+export { EGRESS_ROUTER_ANNOTATION } from "../kube/network_names.ts";
 
 type StatusKube = Pick<Kube, "get" | "list" | "listMetadata" | "exec">;
 

@@ -3,6 +3,8 @@
  * Without --watch: one snapshot (human, json or yaml), exit 3 when the migration is blocked or failed,
  * 1 when nothing could be read, else 0. With --watch: see watch.ts (exit 0 complete, 3 blocked/failed after a grace period, 0 on Ctrl-C).
  */
+import { tuning } from "../migrate/tuning.ts";
+import { onInterrupt } from "../migrate/interrupt.ts";
 import { notOpenShiftError } from "../kube/errors.ts";
 import type { CommandContext, CommandResult } from "../cli/context.ts";
 import type { StatusOptions } from "../cli/status_options.ts";
@@ -12,14 +14,6 @@ import { collectView } from "./collect.ts";
 import { renderHuman } from "./render.ts";
 import { buildSnapshot } from "./snapshot.ts";
 import { watchStatus } from "./watch.ts";
-
-/** Blocked or failed must persist this long (real time, shortened by OVN_MIGRATE_TIME_SCALE) before exit 3. */
-export const GRACE_MS = 60_000;
-
-function timeScale(env: (name: string) => string | undefined): number {
-  const raw = Number(env("OVN_MIGRATE_TIME_SCALE") ?? "1");
-  return Number.isFinite(raw) && raw >= 1 ? raw : 1;
-}
 
 export async function runStatus(ctx: CommandContext, opts: StatusOptions): CommandResult {
   const kube = await ctx.connect();
@@ -39,25 +33,18 @@ export async function runStatus(ctx: CommandContext, opts: StatusOptions): Comma
     if (unreadable) return ExitCode.RuntimeError;
     return snap.phase.state === "blocked" || snap.phase.state === "failed" ? ExitCode.Failed : ExitCode.Ok;
   }
-  const interrupt = new AbortController();
-  const onSigint = () => interrupt.abort();
-  let listening = false;
-  try {
-    Deno.addSignalListener("SIGINT", onSigint);
-    listening = true;
-  } catch {
-    // No signal support (e.g. restricted permissions): Ctrl-C then ends the process the default way.
-  }
+  // Ctrl-C ends the watch with the last snapshot (exit 0), not with an error.
+  const interrupt = onInterrupt();
   try {
     return await watchStatus({
       kube,
       io: ctx.io,
       format: ctx.globals.output,
       intervalMs: opts.intervalMs,
-      graceMs: GRACE_MS / timeScale(ctx.io.env),
+      graceMs: tuning(ctx.io.env).statusGraceMs,
       signal: interrupt.signal,
     });
   } finally {
-    if (listening) Deno.removeSignalListener("SIGINT", onSigint);
+    interrupt.dispose();
   }
 }

@@ -27,6 +27,8 @@ export interface CollectOptions {
   now?: () => Date;
   /** Called as reads finish (for a progress line on a terminal). */
   onProgress?: (done: number, total: number) => void;
+  /** Discovery already read by the caller (it reads it first to report connection errors as they are). */
+  apiGroups?: string[];
 }
 
 const KURYR_REFS = {
@@ -375,7 +377,7 @@ const countOf = (items: PartialObject[]) => ({
 
 export async function collectFacts(kube: FactsKube, opts: CollectOptions = {}): Promise<Facts> {
   const collectedAt = (opts.now?.() ?? new Date()).toISOString();
-  const apiGroups = await read(() => kube.apiGroups());
+  const apiGroups = await read(() => opts.apiGroups ? Promise.resolve(opts.apiGroups) : kube.apiGroups());
   const base = { apiVersion: FACTS_API_VERSION, collectedAt, server: kube.server, apiGroups } as const;
   const openshift = "value" in apiGroups && apiGroups.value.includes("config.openshift.io");
   if (!openshift) {

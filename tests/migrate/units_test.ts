@@ -4,7 +4,7 @@ import type { KubeObject } from "../../lib/kube/types.ts";
 import { podError } from "../../lib/migrate/offline.ts";
 import { poolSettled, renderedRunsPlugin } from "../../lib/migrate/pools.ts";
 import { rebootBatches } from "../../lib/migrate/reboot.ts";
-import { configuresPrimaryNic } from "../../lib/migrate/nncp.ts";
+import { primaryNicNncps } from "../../lib/migrate/nncp.ts";
 
 const node = (name: string, role: string): KubeObject => ({
   metadata: { name, labels: { [`node-role.kubernetes.io/${role}`]: "" } },
@@ -85,21 +85,27 @@ Deno.test("pods in error after the flip: sandbox not created, crash-looping, fai
   );
 });
 
-Deno.test("NNCPs on the primary NIC: br-ex or a DHCP/static bond or ethernet; a VLAN for storage is not", () => {
+Deno.test("NNCPs execute deletes are the ones preflight flags: br-ex, DHCP bond/ethernet, an address in the machine network", () => {
   const nncp = (interfaces: unknown[]): KubeObject => ({
     metadata: { name: "x" },
     spec: { desiredState: { interfaces } },
   });
+  const primary = (o: KubeObject) => primaryNicNncps([o], ["10.0.0.0/16"]).length === 1;
+  assert.equal(primary(nncp([{ name: "bond0", type: "bond", ipv4: { enabled: true, dhcp: true } }])), true);
+  assert.equal(primary(nncp([{ name: "br-ex", type: "ovs-bridge" }])), true);
   assert.equal(
-    configuresPrimaryNic(nncp([{ name: "bond0", type: "bond", ipv4: { enabled: true, dhcp: true } }])),
+    primary(
+      nncp([{
+        name: "ens3",
+        type: "ethernet",
+        ipv4: { enabled: true, address: [{ ip: "10.0.1.5", "prefix-length": 16 }] },
+      }]),
+    ),
     true,
   );
-  assert.equal(configuresPrimaryNic(nncp([{ name: "br-ex", type: "ovs-bridge" }])), true);
   assert.equal(
-    configuresPrimaryNic(
-      nncp([{ name: "ens5.300", type: "vlan", ipv4: { enabled: true, address: [{ ip: "192.0.2.1" }] } }]),
-    ),
+    primary(nncp([{ name: "ens5.300", type: "vlan", ipv4: { enabled: true, address: [{ ip: "192.0.2.1" }] } }])),
     false,
   );
-  assert.equal(configuresPrimaryNic(nncp([{ name: "ens4", type: "ethernet", ipv4: { enabled: false } }])), false);
+  assert.equal(primary(nncp([{ name: "ens4", type: "ethernet", ipv4: { enabled: false } }])), false);
 });

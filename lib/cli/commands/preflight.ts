@@ -77,9 +77,10 @@ export async function run(ctx: CommandContext, opts: PreflightOptions): CommandR
     const kube = await ctx.connect();
     // One discovery read first: a 401, TLS or connection failure surfaces as the client's own error
     // (its hint and exit code) instead of a recorded fact.
-    await kube.apiGroups();
+    const apiGroups = await kube.apiGroups();
     const progress = ctx.io.stdoutIsTTY && ctx.globals.output === "human";
     facts = await collectFacts(kube, {
+      apiGroups,
       onProgress: progress ? (done, total) => ctx.io.stderr(`\rReading the cluster… ${done}/${total}`) : undefined,
     });
     if (progress) ctx.io.stderr("\r\x1b[K");

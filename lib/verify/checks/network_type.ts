@@ -1,8 +1,8 @@
 import { conditionStatus, valueOf } from "../facts.ts";
+import { MIGRATION_ANNOTATION as LIVE_ANNOTATION } from "../../kube/network_names.ts";
 import type { Check, CheckResult } from "./types.ts";
 import { fail, pass, warn } from "./util.ts";
 
-const LIVE_ANNOTATION = "network.openshift.io/network-type-migration";
 const MIGRATABLE = new Set(["OpenShiftSDN", "Kuryr"]);
 
 export const networkType: Check = {

@@ -1,4 +1,5 @@
 import { valueOf } from "../facts.ts";
+import { MANAGED_ANNOTATION } from "../../kube/network_names.ts";
 import type { Check, CheckResult } from "./types.ts";
 import { fail, isHyperShift, isManaged, pass, warn } from "./util.ts";
 
@@ -14,8 +15,6 @@ export const SUPPORTED_PLATFORMS: Record<string, string> = {
   AlibabaCloud: "AliCloud",
   Nutanix: "Nutanix",
 };
-
-const MANAGED_ANNOTATION = "unsupported-red-hat-internal-testing";
 
 export const platform: Check = {
   id: "platform",
