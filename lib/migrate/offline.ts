@@ -24,6 +24,7 @@ import {
 } from "./common_steps.ts";
 import { waitOperatorsHealthy } from "./operators.ts";
 import { waitForPoolsOnPlugin } from "./pools.ts";
+import { sleep } from "./wait.ts";
 import { bootID } from "./reboot.ts";
 import type { Step, StepContext } from "./step.ts";
 import { deleteNncpStep } from "./nncp.ts";
@@ -46,6 +47,8 @@ export interface OfflineOptions extends RebootSettings {
   /** Healthy operators: this many reads, this far apart. */
   operatorReads: number;
   operatorIntervalMs: number;
+  /** How long pods may take to start after the reboots before those still failing count as in error. */
+  podSettleMs: number;
   /** Pods in error after the reboots: reboot their nodes again? (asks on a terminal; `--yes` says yes) */
   confirmRebootAgain(nodes: string[]): Promise<boolean>;
 }
@@ -209,7 +212,8 @@ export function podError(p: KubeObject): string | undefined {
   const sandbox = (s.conditions ?? []).find((c: { type: string; status: string; reason?: string }) =>
     c.type === "PodReadyToStartContainers" && c.status === "False"
   );
-  if (sandbox) return sandbox.reason ?? "sandbox not ready";
+  // Without a reason the sandbox is merely being created (ContainerCreating right after a reboot): not an error.
+  if (sandbox?.reason) return sandbox.reason;
   for (const cs of s.containerStatuses ?? []) {
     const reason = cs.state?.waiting?.reason;
     if (reason && ERROR_WAITING.has(reason)) return reason;
@@ -230,6 +234,19 @@ async function podsInErrorByNode(kube: Kube): Promise<Map<string, string[]>> {
   return byNode;
 }
 
+/**
+ * Pods still in error once the pods restarted by the reboots had time to start: a pod that crash-loops for a
+ * few seconds after its node came back is not a reason to reboot that node again.
+ */
+async function settledPodErrors(ctx: Ctx): Promise<Map<string, string[]>> {
+  const deadline = Date.now() + ctx.options.podSettleMs;
+  for (;;) {
+    const errors = await podsInErrorByNode(ctx.kube);
+    if (errors.size === 0 || Date.now() >= deadline) return errors;
+    await sleep(Math.min(ctx.options.podSettleMs / 10, deadline - Date.now()), ctx.signal);
+  }
+}
+
 async function verifyAfter(ctx: Ctx): Promise<void> {
   const nc = await getNetworkConfig(ctx.kube);
   if (nc.status?.networkType !== ctx.options.target) {
@@ -239,7 +256,7 @@ async function verifyAfter(ctx: Ctx): Promise<void> {
     );
   }
   await waitNodesReady(ctx);
-  let errors = await podsInErrorByNode(ctx.kube);
+  let errors = await settledPodErrors(ctx);
   if (errors.size) {
     const nodes = [...errors.keys()].sort();
     ctx.note(
@@ -254,7 +271,7 @@ async function verifyAfter(ctx: Ctx): Promise<void> {
         all.filter((n) => nodes.includes(n.metadata.name)).map((n) => [n.metadata.name, bootID(n)]),
       );
       await rebootAll({ ...ctx, options: { ...ctx.options, rebootRequestGraceMs: 0 } }, before);
-      errors = await podsInErrorByNode(ctx.kube);
+      errors = await settledPodErrors(ctx);
     }
     if (errors.size) {
       const lines = [...errors.entries()].map(([n, pods]) =>

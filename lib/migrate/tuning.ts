@@ -9,6 +9,8 @@ export interface Tuning {
   mcoStartGraceMs: number;
   rebootRequestGraceMs: number;
   rebootRetryDelayMs: number;
+  /** After the reboots: how long pods may take to start before those still failing count as in error. */
+  podSettleMs: number;
   /** `status --watch`: how long blocked or failed must last before exit 3 (transient states pass). */
   statusGraceMs: number;
 }
@@ -22,6 +24,7 @@ export function tuning(env: (name: string) => string | undefined): Tuning {
     mcoStartGraceMs: 600_000 / scale,
     rebootRequestGraceMs: 300_000 / scale,
     rebootRetryDelayMs: 3_000 / scale,
+    podSettleMs: 120_000 / scale,
     statusGraceMs: 60_000 / scale,
   };
 }

@@ -78,6 +78,8 @@ export const FaultSpec = z.object({
   dropWatchesAfterSeconds: z.number().optional(),
   /** Nodes that go down on reboot and never become Ready again. */
   nodesNeverReturn: z.array(z.string()).default([]),
+  /** Pods (`namespace/name`) whose containers crash-loop every time they start. */
+  crashLoopPods: z.array(z.string()).default([]),
   /** The machine-config-daemon exec fails this many times per node before working. */
   mcdExecFailures: z.number().int().default(0),
   /** CNO goes Degraded at this step: offline-prepare, offline-flip, live-step-1 … live-step-4. */

@@ -191,6 +191,42 @@ Deno.test("a node that never comes back from its reboot stops execute with a dia
   });
 });
 
+Deno.test("a pod still crash-looping after the reboots: its node is rebooted once more, then execute stops naming it (exit 3)", async () => {
+  await withSim("sdn-small", async (sim, backupDir) => {
+    const first = await runCli(offline(backupDir), {
+      kubeconfig: sim.kubeconfigPath,
+      timeScale: SCALE,
+      killWhen: /Switch the cluster network type/,
+      killDelayMs: 0,
+    });
+    assert.equal(first.killed, true);
+    // An application pod (not a DaemonSet's, which a rollout could replace) on a worker.
+    const victim = sim.store.all("core/pods").find((p) =>
+      p.spec.nodeName?.startsWith("worker-") && !p.spec.hostNetwork && !p.metadata.namespace.startsWith("openshift-")
+    )!;
+    assert.ok(victim, "sdn-small has an application pod on a worker");
+    const node: string = victim.spec.nodeName;
+    const other = node === "worker-0" ? "worker-1" : "worker-0";
+    const id = `${victim.metadata.namespace}/${victim.metadata.name}`;
+    sim.ctx.scenario.faults.crashLoopPods.push(id);
+    sim.requestLog.clear();
+    const resumed = await runCli(offline(backupDir), { kubeconfig: sim.kubeconfigPath, timeScale: SCALE });
+    assert.equal(resumed.code, 3, resumed.stderr);
+    assert.match(resumed.stderr, new RegExp(`pods not running on 1 node\\(s\\) after the reboots: ${node} \\(1\\)`));
+    assert.match(resumed.stderr, new RegExp(`${node}: ${id} \\(CrashLoopBackOff\\)`));
+    assert.match(resumed.stderr, /Reboot those nodes again/);
+    // The documented remedy was tried once: that node's daemon got a second reboot request, no other node did.
+    const execs = sim.requestLog.records({ resource: "pods" }).filter((r) => r.subresource === "exec");
+    const daemonOn = (node: string) =>
+      sim.store.all("core/pods").find((p) =>
+        p.metadata.namespace === "openshift-machine-config-operator" && p.spec.nodeName === node &&
+        p.metadata.name.startsWith("machine-config-daemon-")
+      )!.metadata.name;
+    assert.equal(execs.filter((r) => r.name === daemonOn(node)).length, 2);
+    assert.equal(execs.filter((r) => r.name === daemonOn(other)).length, 1);
+  });
+});
+
 Deno.test("10% API errors and dropped watches do not stop the offline migration", async () => {
   const scenario = { ...(await loadScenario("sdn-small")), name: "flaky-api" };
   scenario.faults = { ...scenario.faults, apiErrorRate: 0.1, dropWatchesAfterSeconds: 2 };

@@ -79,6 +79,11 @@ Deno.test("pods in error after the flip: sandbox not created, crash-looping, fai
     "CrashLoopBackOff",
   );
   assert.equal(podError(pod({ phase: "Failed" })), "Failed");
+  // Right after a reboot the sandbox is being created: False without a reason is not an error.
+  assert.equal(
+    podError(pod({ phase: "Pending", conditions: [{ type: "PodReadyToStartContainers", status: "False" }] })),
+    undefined,
+  );
   assert.equal(
     podError(pod({ phase: "Pending", containerStatuses: [{ state: { waiting: { reason: "ContainerCreating" } } }] })),
     undefined,

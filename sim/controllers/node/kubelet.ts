@@ -13,6 +13,7 @@ import { controllerOf, isNodeReady, isPodReady, NETWORK_CONFIG, NODES, PODS } fr
 import { newBootId, withReady } from "./node_status.ts";
 import {
   brokenStatus,
+  crashLoopStatus,
   notReadyStatus,
   pendingStatus,
   runningStatus,
@@ -176,6 +177,10 @@ export class KubeletController implements Controller {
   }
 
   #writeStatus(p: Obj, status: Obj): void {
+    // faults.crashLoopPods: the container fails as soon as it starts, whatever the node's plugin.
+    if (status.phase === "Running" && this.#ctx.scenario.faults.crashLoopPods.includes(podId(p))) {
+      status = crashLoopStatus({ ...p, status }, this.#ctx.clock.iso());
+    }
     try {
       this.#ctx.store.update(PODS, { ...p, metadata: { ...p.metadata, resourceVersion: undefined }, status }, {
         subresource: "status",

@@ -147,16 +147,29 @@ export function sandboxFailedStatus(pod: Obj, node: Obj | undefined, now: string
 
 /** An existing pod whose network broke under it: liveness failures, restarts, then crash loop. */
 export function brokenStatus(pod: Obj, now: string, clusterType: string): Obj {
+  return crashLoopStatus(
+    pod,
+    now,
+    cond("PodReadyToStartContainers", false, now, {
+      reason: "FailedCreatePodSandBox",
+      message: sandboxError(pod, clusterType),
+    }),
+  );
+}
+
+/** The container exits as soon as it starts and the kubelet backs off (the sandbox itself is fine). */
+export function crashLoopStatus(
+  pod: Obj,
+  now: string,
+  sandbox: Obj = cond("PodReadyToStartContainers", true, now),
+): Obj {
   const s = { ...(pod.status ?? {}) };
   s.phase = "Running";
   s.conditions = [
     ...(s.conditions ?? []).filter((c: Obj) =>
       !["Ready", "ContainersReady", "PodReadyToStartContainers"].includes(c.type)
     ),
-    cond("PodReadyToStartContainers", false, now, {
-      reason: "FailedCreatePodSandBox",
-      message: sandboxError(pod, clusterType),
-    }),
+    sandbox,
     notReadyCond(pod, now),
     cond("ContainersReady", false, now, { reason: "ContainersNotReady" }),
   ];
