@@ -202,10 +202,12 @@ Deno.test("§2.5 sdn-unmanaged-ds: the live migration waits at OriginalCNINotPur
       (n) =>
         n.status?.networkType === "OVNKubernetes" &&
         summarize(JSON.stringify(n.status.conditions ?? [])).includes("TargetCNIInUse=True/MachineConfigApplied") &&
-        summarize(JSON.stringify(n.status.conditions ?? [])).includes("OriginalCNIPurged=False/OriginalCNINotPurged"),
+        summarize(JSON.stringify(n.status.conditions ?? [])).includes("OriginalCNIPurged=False/OriginalCNINotPurged") &&
+        // Step 4 (purge) ran: TargetCNIInUse turns True one reconcile before status.migration goes (§2.4).
+        n.status.migration === undefined,
       180_000,
     );
-    assert.equal(waiting.status.migration, undefined, "step 4 (purge) ran");
+    assert.equal(waiting.status.networkType, "OVNKubernetes");
     // Nothing moves on: CNO deleted its own SDN DaemonSets, the administrator's stays and blocks completion.
     await p.sim.clock.sleep(300_000);
     const still = await p.getJson(["get", "network.config", "cluster"]);
