@@ -139,6 +139,16 @@ Deno.test("scenario ocp-4.14-sdn: live fails on the version gate; offline recomm
   assert.equal(report.method.recommended, "offline");
 });
 
+Deno.test("scenario ovn-after-offline: fails on network-type (nothing to migrate) and sizes no migration", async () => {
+  const { code, report } = await preflight("ovn-after-offline");
+  assert.equal(code, 3);
+  assert.deepEqual(levels(report, "network-type"), ["fail"]);
+  assert.equal(report.method.recommended, "none");
+  for (const id of ["mtu", "geneve-port", "node-count", "cidr-overlap"]) {
+    assert.deepEqual(find(report, id), [], `${id} evaluated on a cluster that already runs OVN-Kubernetes`);
+  }
+});
+
 Deno.test("scenario not-openshift: exit 2 with a clear message", async () => {
   await assert.rejects(() => preflight("not-openshift"), (e: unknown) => {
     assert.ok(e instanceof ConfigError);

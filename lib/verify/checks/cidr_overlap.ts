@@ -91,6 +91,8 @@ export const cidrOverlap: Check = {
   title: "Address ranges clear of OVN's internal subnets",
   section: "Network configuration",
   methods: ["offline", "live"],
+  // On a cluster that already runs OVN-Kubernetes there is no migration to size, so nothing to say.
+  sources: ["OpenShiftSDN", "Kuryr"],
   needs: [
     "networkConfig",
     "networkOperator",

@@ -9,6 +9,8 @@ export const genevePort: Check = {
   title: "Geneve port and firewall",
   section: "Network configuration",
   methods: ["offline", "live"],
+  // On a cluster that already runs OVN-Kubernetes there is no migration to size, so nothing to say.
+  sources: ["OpenShiftSDN", "Kuryr"],
   needs: ["networkOperator", "infrastructure"],
   evaluate(facts, ctx) {
     const geneve = ctx.options.genevePort ?? ovnConfig(facts)?.genevePort ?? 6081;

@@ -11,6 +11,8 @@ export const mtu: Check = {
   title: "MTU after the migration",
   section: "Network configuration",
   methods: ["offline", "live"],
+  // On a cluster that already runs OVN-Kubernetes there is no migration to size, so nothing to say.
+  sources: ["OpenShiftSDN", "Kuryr"],
   needs: ["mtuConfigMap", "networkConfig", "networkOperator"],
   evaluate(facts, ctx) {
     const cm = valueOf(facts.mtuConfigMap);

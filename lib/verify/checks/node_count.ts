@@ -11,6 +11,8 @@ export const nodeCount: Check = {
   title: "Cluster size and duration estimate",
   section: "Nodes and pools",
   methods: ["offline", "live"],
+  // On a cluster that already runs OVN-Kubernetes there is no migration to size, so nothing to say.
+  sources: ["OpenShiftSDN", "Kuryr"],
   needs: ["nodes", "machineConfigPools"],
   evaluate(facts, ctx) {
     const count = valueOf(facts.nodes)?.length ?? 0;
