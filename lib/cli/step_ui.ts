@@ -5,6 +5,7 @@
  */
 import type { CommandContext } from "./context.ts";
 import { colors, createProgress, symbols } from "./output.ts";
+import { confirmConfig } from "./prompt_theme.ts";
 import type { EngineUi, StepOutcome } from "../migrate/engine.ts";
 import type { PlannedCall, Step } from "../migrate/step.ts";
 
@@ -67,7 +68,7 @@ export function createStepUi(ctx: CommandContext, opts: { yes: boolean }): StepU
       if (!io.stdinIsTTY) return false;
       progress.stop();
       const { default: confirm } = await import("@inquirer/confirm");
-      return await confirm({ message: question, default: false });
+      return await confirm(confirmConfig(question, io.color));
     },
   };
 }
