@@ -15,7 +15,8 @@ import { renderHuman } from "./render.ts";
 import { buildSnapshot } from "./snapshot.ts";
 import { watchStatus } from "./watch.ts";
 
-export async function runStatus(ctx: CommandContext, opts: StatusOptions): CommandResult {
+/** `stop` ends a watch like Ctrl-C does (for callers that embed the watch, such as tests). */
+export async function runStatus(ctx: CommandContext, opts: StatusOptions, stop?: AbortSignal): CommandResult {
   const kube = await ctx.connect();
   if (!(await kube.apiGroups()).includes("config.openshift.io")) {
     throw notOpenShiftError(kube.server, ["config.openshift.io"]);
@@ -42,7 +43,7 @@ export async function runStatus(ctx: CommandContext, opts: StatusOptions): Comma
       format: ctx.globals.output,
       intervalMs: opts.intervalMs,
       graceMs: tuning(ctx.io.env).statusGraceMs,
-      signal: interrupt.signal,
+      signal: stop ? AbortSignal.any([interrupt.signal, stop]) : interrupt.signal,
     });
   } finally {
     interrupt.dispose();

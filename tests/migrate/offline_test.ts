@@ -172,7 +172,7 @@ Deno.test("sdn-degraded-pool is refused by the preflight gate before any write (
 Deno.test("a node that never comes back from its reboot stops execute with a diagnosis (exit 3)", async () => {
   await withSim("sdn-small", async (sim, backupDir) => {
     // Only the reboots after the flip fail: the MCO's rollout before it must still complete.
-    const run = await runCli(offline(backupDir, "--timeout", "20s", "--reboot-batch", "1"), {
+    const run = await runCli(offline(backupDir, "--reboot-batch", "1"), {
       kubeconfig: sim.kubeconfigPath,
       timeScale: SCALE,
       killWhen: /Switch the cluster network type/,

@@ -80,10 +80,16 @@ export async function runStatusOn(sim: Sim, opts: StatusRunOptions = {}): Promis
     },
     io,
   );
-  // A safety net for watches: Ctrl-C ends the watch (exit 0 with the last snapshot); the test's assertions then fail.
-  const limit = opts.watch ? setTimeout(() => Deno.kill(Deno.pid, "SIGINT"), opts.limitMs ?? 90_000) : undefined;
+  // A safety net for watches: ends the watch as Ctrl-C would (exit 0 with the last snapshot); the test's assertions
+  // then fail. Not a real SIGINT: that would reach every test running in this process.
+  const stop = new AbortController();
+  const limit = opts.watch ? setTimeout(() => stop.abort(), opts.limitMs ?? 240_000) : undefined;
   try {
-    const code = await runStatus(ctx, { watch: opts.watch ?? false, intervalMs: opts.intervalMs ?? 1_000 });
+    const code = await runStatus(
+      ctx,
+      { watch: opts.watch ?? false, intervalMs: opts.intervalMs ?? 1_000 },
+      stop.signal,
+    );
     const text = io.stdoutText();
     const snapshots = (opts.output ?? "json") === "json" && !opts.tty
       ? (opts.watch ? text.trim().split("\n").filter(Boolean).map((l) => JSON.parse(l)) : [JSON.parse(text)])

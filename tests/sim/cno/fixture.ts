@@ -311,7 +311,7 @@ class FakeWorkloads {
 }
 
 /** Polls `fn` on the real clock until it returns a truthy value (a cap only guards against hangs). */
-export async function waitFor<T>(what: string, fn: () => T | undefined | false, capMs = 20_000): Promise<T> {
+export async function waitFor<T>(what: string, fn: () => T | undefined | false, capMs = 120_000): Promise<T> {
   const start = Date.now();
   while (true) {
     const v = fn();

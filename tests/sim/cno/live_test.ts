@@ -44,7 +44,7 @@ Deno.test("§2.4 live SDN→OVN: condition timeline in order, two rollouts per p
   try {
     const { store, metrics } = f.ctx;
     trigger(f.ctx, "OVNKubernetes");
-    await waitFor("migration complete", () => done(f.ctx, "OVNKubernetes"), 60_000);
+    await waitFor("migration complete", () => done(f.ctx, "OVNKubernetes"), 180_000);
     assertSubsequence(rec.timeline, [
       [
         "InProgress=True/NetworkTypeMigrationStarted",
@@ -252,7 +252,7 @@ Deno.test("§2.8 live rollback OVN→SDN: type switches at step 2, two rollouts,
     const mid = networkConfig(f.ctx);
     assert.equal(mid.status.networkType, "OpenShiftSDN", "rollback switches the type together with the MTU");
     assert.deepEqual(mid.status.migration.mtu, { network: { from: 1400, to: 1400 }, machine: { to: 1500 } });
-    await waitFor("complete", () => done(f.ctx, "OpenShiftSDN"), 60_000);
+    await waitFor("complete", () => done(f.ctx, "OpenShiftSDN"), 180_000);
     assert.equal(f.mco.rollouts.get("worker"), 2);
     assert.equal(store.get(K.daemonSet, "openshift-ovn-kubernetes", "ovnkube-node"), undefined);
     assert.ok(store.get(K.namespace, undefined, "openshift-ovn-kubernetes"));

@@ -33,6 +33,8 @@ export interface ProcedureSim {
 
 export interface KubectlStream {
   lines: string[];
+  /** Resolves once the stream printed its first line (for a watch: the initial state), so no later event is missed. */
+  started(capMs?: number): Promise<void>;
   /** Ends the process (if still running) and waits for it; resolves to its exit code. */
   stop(): Promise<number>;
 }
@@ -96,6 +98,13 @@ export async function startProcedureSim(scenario: string, timeScale: number): Pr
       let ended: Promise<number> | undefined;
       const s: KubectlStream = {
         lines,
+        async started(capMs = 120_000) {
+          const deadline = Date.now() + capMs;
+          while (lines.length === 0 && !ended) {
+            if (Date.now() > deadline) throw new Error(`kubectl ${args.join(" ")} printed nothing in ${capMs} ms`);
+            await new Promise((r) => setTimeout(r, 50));
+          }
+        },
         stop() {
           ended ??= (async () => {
             try {

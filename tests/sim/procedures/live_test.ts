@@ -93,6 +93,7 @@ Deno.test("seed live procedure with kubectl: watcher sees the §2.4 timeline, tw
     );
     assert.equal(egress.trim(), "");
 
+    await watch.started();
     // Seed step 3 / §2.1: the trigger.
     assert.match(
       await p.ok(["patch", "Network.config.openshift.io", "cluster", "--type=merge", "--patch", LIVE_TRIGGER_PATCH]),
