@@ -69,6 +69,8 @@ export function changeKey(s: StatusSnapshot): string {
   return JSON.stringify({ ...rest, timing: { ...timing, elapsedSeconds: null, etaSeconds: null } });
 }
 
+const phaseKey = (s: StatusSnapshot) => `${s.phase.state}/${s.phase.step ?? ""}`;
+
 const terminal = (s: StatusSnapshot) => s.phase.state === "blocked" || s.phase.state === "failed";
 
 export function watchStatus(opts: WatchOptions): Promise<ExitCode> {
@@ -88,6 +90,9 @@ export function watchStatus(opts: WatchOptions): Promise<ExitCode> {
   let decided: { state: string; since: number } | undefined;
   /** Start time of the last completed refresh of the non-watched reads. */
   let refreshedFrom = -Infinity;
+  /** The phase last shown, and a different one computed since (held back until a refresh after it). */
+  let shownPhase: string | undefined;
+  let seenPhase: { key: string; since: number } | undefined;
   let refreshAgain = false;
   let graceTimer: ReturnType<typeof setTimeout> | undefined;
   let debounce: ReturnType<typeof setTimeout> | undefined;
@@ -128,6 +133,17 @@ export function watchStatus(opts: WatchOptions): Promise<ExitCode> {
       if (synced.size < WATCHED.length || !initialRefreshDone) return;
       maybeReadRendered();
       const s = buildSnapshot(view);
+      // A new phase is shown only once the unwatched reads (the progress record with the boot IDs at the flip,
+      // the metrics) were refreshed after it appeared: a stale record would call a flip without reboots complete.
+      const phase = phaseKey(s);
+      if (phase !== shownPhase) {
+        if (seenPhase?.key !== phase) {
+          seenPhase = { key: phase, since: Date.now() };
+          void refreshNow();
+        }
+        if (refreshedFrom < seenPhase.since) return; // the refresh schedules another evaluation when done
+      }
+      shownPhase = phase;
       last = s;
       opts.onSnapshot?.(s);
       if (finished) return;
@@ -269,6 +285,7 @@ export function watchStatus(opts: WatchOptions): Promise<ExitCode> {
 
     for (const w of WATCHED) startWatch(w);
     // The infrastructure is read once; the first refresh also brings the progress record and the metrics.
+    const firstRefresh = Date.now();
     Promise.all([
       kube.get(R.infrastructure, "cluster").then(
         (o) => view.infrastructure = o,
@@ -276,6 +293,7 @@ export function watchStatus(opts: WatchOptions): Promise<ExitCode> {
       ),
       refresh(),
     ]).finally(() => {
+      refreshedFrom = Math.max(refreshedFrom, firstRefresh);
       initialRefreshDone = true;
       schedule();
     });

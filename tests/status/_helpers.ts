@@ -34,6 +34,41 @@ export function triggerLive(sim: Sim, target = "OVNKubernetes"): void {
   });
 }
 
+/** Polls `fn` on the real clock (the cap only guards against hangs). */
+export async function until(what: string, fn: () => boolean, ms = 120_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!fn()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** What execute records before the offline flip: the boot IDs, so status can tell which nodes rebooted since. */
+export function recordBootIdsAtFlip(sim: Sim): void {
+  const ids = Object.fromEntries(sim.store.all("core/nodes").map((n) => [n.metadata.name, n.status.nodeInfo.bootID]));
+  const now = new Date().toISOString();
+  sim.store.create("core/configmaps", {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { name: "oc-ovn-migrate-progress", namespace: "kube-system" },
+    data: {
+      "progress.json": JSON.stringify({
+        apiVersion: "ovn-migrate.openshift.io/v1alpha1",
+        kind: "MigrationProgress",
+        operation: "migrate",
+        method: "offline",
+        from: "OpenShiftSDN",
+        to: "OVNKubernetes",
+        startedAt: now,
+        updatedAt: now,
+        runs: [],
+        steps: {},
+        data: { bootIDsAtFlip: ids },
+      }),
+    },
+  });
+}
+
 export interface StatusRun {
   code: ExitCode;
   io: MemoryIo;
@@ -51,6 +86,8 @@ export interface StatusRunOptions {
   afterFirst?: () => void;
   /** Aborts the run after this many ms (a safety net: the test then fails on its assertions). */
   limitMs?: number;
+  /** Ends the watch as Ctrl-C would. */
+  stop?: AbortSignal;
   /** A kubeconfig context of the simulator (one per user, e.g. "readonly"). */
   context?: string;
 }
@@ -88,7 +125,7 @@ export async function runStatusOn(sim: Sim, opts: StatusRunOptions = {}): Promis
     const code = await runStatus(
       ctx,
       { watch: opts.watch ?? false, intervalMs: opts.intervalMs ?? 1_000 },
-      stop.signal,
+      opts.stop ? AbortSignal.any([stop.signal, opts.stop]) : stop.signal,
     );
     const text = io.stdoutText();
     const snapshots = (opts.output ?? "json") === "json" && !opts.tty

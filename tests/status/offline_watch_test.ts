@@ -14,6 +14,9 @@ Deno.test("offline migration of sdn-small: preparing → prepared → flipped �
       let execute: Promise<{ code: number; stderr: string }> | undefined;
       const status = await runStatusOn(sim, {
         watch: true,
+        // No periodic refresh: the progress record (boot IDs at the flip) is re-read only because the phase
+        // changed, which proves a new phase is held back until then (a stale record would call the flip complete).
+        intervalMs: 3_600_000,
         afterFirst: () => {
           execute = runCli(
             ["execute", "--method", "offline", "--yes", "--etcd-backup-confirmed", "--backup-dir", backupDir],

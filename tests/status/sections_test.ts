@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { loadScenario } from "../../sim/scenario/load.ts";
 import { isError, type NodesSection, type PoolRow } from "../../lib/status/types.ts";
-import { NETCFG, NETOP, runStatusOn, withSim } from "./_helpers.ts";
+import { NETCFG, NETOP, recordBootIdsAtFlip, runStatusOn, until, withSim } from "./_helpers.ts";
 
 Deno.test("faults.prometheusMissing: every other section is shown and the metrics say why they are absent", async () => {
   const spec = await loadScenario("sdn-small");
@@ -65,14 +65,6 @@ Deno.test("ovn-after-live: complete, live, conditions reset", async () => {
   });
 });
 
-async function until(what: string, fn: () => boolean, ms = 60_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!fn()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 Deno.test("offline migration by hand: preparing → prepared → flipped (rebooting) → complete, from the cluster", async () => {
   await withSim("sdn-small", async (sim) => {
     const pools = () => sim.store.all("machineconfiguration.openshift.io/machineconfigpools");
@@ -100,29 +92,7 @@ Deno.test("offline migration by hand: preparing → prepared → flipped (reboot
     assert.equal(s.phase.state, "offline-prepared", s.phase.detail);
     assert.equal(s.phase.step, 2);
 
-    // What execute records before the flip: the boot IDs, so status can tell which nodes rebooted since.
-    const ids = Object.fromEntries(sim.store.all("core/nodes").map((n) => [n.metadata.name, n.status.nodeInfo.bootID]));
-    const now = new Date().toISOString();
-    sim.store.create("core/configmaps", {
-      apiVersion: "v1",
-      kind: "ConfigMap",
-      metadata: { name: "oc-ovn-migrate-progress", namespace: "kube-system" },
-      data: {
-        "progress.json": JSON.stringify({
-          apiVersion: "ovn-migrate.openshift.io/v1alpha1",
-          kind: "MigrationProgress",
-          operation: "migrate",
-          method: "offline",
-          from: "OpenShiftSDN",
-          to: "OVNKubernetes",
-          startedAt: now,
-          updatedAt: now,
-          runs: [],
-          steps: {},
-          data: { bootIDsAtFlip: ids },
-        }),
-      },
-    });
+    recordBootIdsAtFlip(sim);
     sim.store.mutate(NETCFG, undefined, "cluster", (o) => {
       o.spec.networkType = "OVNKubernetes";
     });
@@ -145,7 +115,9 @@ Deno.test("offline migration by hand: preparing → prepared → flipped (reboot
     // Once every node's boot ID differs from the recorded one (here: the record is rewritten), it is complete.
     sim.store.mutate("core/configmaps", "kube-system", "oc-ovn-migrate-progress", (cm) => {
       const rec = JSON.parse(cm.data["progress.json"]);
-      rec.data.bootIDsAtFlip = Object.fromEntries(Object.keys(ids).map((n) => [n, "booted-before-the-flip"]));
+      rec.data.bootIDsAtFlip = Object.fromEntries(
+        Object.keys(rec.data.bootIDsAtFlip).map((n) => [n, "booted-before-the-flip"]),
+      );
       cm.data["progress.json"] = JSON.stringify(rec);
     });
     s = (await runStatusOn(sim)).snapshots[0];

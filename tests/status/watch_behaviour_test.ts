@@ -10,7 +10,17 @@ import { createLogger } from "../../lib/cli/logger.ts";
 import { watchStatus } from "../../lib/status/watch.ts";
 import type { StatusSnapshot } from "../../lib/status/types.ts";
 import type { GlobalOptions } from "../../lib/cli/context.ts";
-import { phaseTrail, runStatusOn, triggerLive, withSim } from "./_helpers.ts";
+import { startSim } from "../../sim/sim.ts";
+import {
+  NETCFG,
+  NETOP,
+  phaseTrail,
+  recordBootIdsAtFlip,
+  runStatusOn,
+  SCALE,
+  triggerLive,
+  withSim,
+} from "./_helpers.ts";
 
 Deno.test("interrupting the watch prints the last snapshot and ends with 0", async () => {
   await withSim("sdn-small", async (sim) => {
@@ -89,4 +99,37 @@ Deno.test("live rollback of ovn-after-live: marked as rollback, steps in order, 
     const steps = live.map((s) => s.phase.step!);
     for (let i = 1; i < steps.length; i++) assert.ok(steps[i] >= steps[i - 1], trail.join(" → "));
   });
+});
+
+Deno.test("a new phase waits for a fresh progress record: flipped, nothing rebooted yet, the watch never says complete", async () => {
+  // A passive cluster (no controllers): the test writes each state itself, so no timing decides the outcome.
+  const sim = await startSim({ scenario: "sdn-small", timeScale: SCALE, controllers: false });
+  try {
+    const stop = new AbortController();
+    const status = await runStatusOn(sim, {
+      watch: true,
+      // No periodic refresh: only a phase change makes the watch read the progress record again.
+      intervalMs: 3_600_000,
+      stop: stop.signal,
+      afterFirst: async () => {
+        // Written after the watch's first read, as execute does just before the flip.
+        recordBootIdsAtFlip(sim);
+        sim.store.mutate(NETOP, undefined, "cluster", (o) => {
+          o.spec.migration = { networkType: "OVNKubernetes" };
+        });
+        // CNO has deployed OVN; every node is Ready but none has rebooted since the flip.
+        sim.store.mutate(NETCFG, undefined, "cluster", (o) => {
+          o.spec.networkType = "OVNKubernetes";
+          o.status.networkType = "OVNKubernetes";
+        });
+        await new Promise((r) => setTimeout(r, 1_500));
+        stop.abort();
+      },
+    });
+    const trail = phaseTrail(status.snapshots);
+    assert.ok(!trail.includes("complete"), trail.join(" → "));
+    assert.equal(trail[trail.length - 1], "offline-flipped/3", trail.join(" → "));
+  } finally {
+    await sim.stop();
+  }
 });
