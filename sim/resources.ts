@@ -72,6 +72,7 @@ export const BUILTIN_DEFS: readonly ResourceDef[] = [
     shortNames: ["pdb"],
     statusSubresource: true,
   }),
+  builtin("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", true, { shortNames: ["netpol"] }),
   builtin(
     "admissionregistration.k8s.io",
     "v1",

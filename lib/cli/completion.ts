@@ -94,7 +94,14 @@ const KUBECONFIG_NAME_FLAGS: Record<string, "contexts" | "clusters" | "users"> =
 };
 
 /** Flags whose value is a file path (shell file completion) or a directory. */
-const FILE_FLAGS = new Set(["--kubeconfig", "--certificate-authority", "--facts", "--dump-facts", "--ssh-key"]);
+const FILE_FLAGS = new Set([
+  "--kubeconfig",
+  "--certificate-authority",
+  "--facts",
+  "--dump-facts",
+  "--network-policies",
+  "--ssh-key",
+]);
 const DIR_FLAGS = new Set(["--backup-dir", "--dir"]);
 const CHECK_FLAGS = new Set(["--skip-check", "--only"]);
 /** Flags that may be given more than once, so they stay on offer after use. */

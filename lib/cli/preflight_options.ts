@@ -10,6 +10,8 @@ export interface PreflightOptions {
   onlyChecks: string[];
   /** Write the collected facts snapshot here (`--dump-facts FILE`). */
   dumpFacts?: string;
+  /** Multitenant mode: write NetworkPolicies that keep the project isolation here (`--network-policies FILE`). */
+  networkPolicies?: string;
   /** Evaluate a saved snapshot instead of reading the cluster (`--facts FILE`). */
   facts?: string;
   /** The user confirms a recent etcd backup (`--etcd-backup-confirmed`). */

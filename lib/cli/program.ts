@@ -225,6 +225,10 @@ export function buildProgram(state: RunState) {
       new Option("--only <id>", "run only this check (repeatable)").argParser(collect).default([] as string[], "none"),
     )
     .option("--dump-facts <file>", "write the collected cluster snapshot to FILE")
+    .option(
+      "--network-policies <file>",
+      "SDN Multitenant mode: write NetworkPolicies that keep the project isolation to FILE (review, then oc apply)",
+    )
     .option("--facts <file>", "evaluate a saved snapshot instead of reading a cluster")
     .option("--etcd-backup-confirmed", "you have a recent etcd backup (turns that warning off)", false)
     .option("--v4-internal-subnet <cidr>", "planned OVN v4 internal subnet (default: 100.64.0.0/16)", parseCidr("v4"))
@@ -242,6 +246,7 @@ export function buildProgram(state: RunState) {
         "oc ovn-migrate preflight --method live -o json",
         "oc ovn-migrate preflight --skip-check etcd-backup --dump-facts facts.json",
         "oc ovn-migrate preflight --facts facts.json --method offline   # no cluster needed",
+        "oc ovn-migrate preflight --method offline --network-policies policies.yaml",
       ]) + "\nExit codes: 0 all pass, 3 a check failed, 4 warnings only, 2 bad flags, 1 error.\n",
     )
     .action(async (o) => {
@@ -250,6 +255,7 @@ export function buildProgram(state: RunState) {
         skipChecks: o.skipCheck,
         onlyChecks: o.only,
         dumpFacts: o.dumpFacts,
+        networkPolicies: o.networkPolicies,
         facts: o.facts,
         etcdBackupConfirmed: o.etcdBackupConfirmed,
         v4InternalSubnet: o.v4InternalSubnet,

@@ -42,6 +42,7 @@ const COMMAND_FLAGS: Record<string, string[]> = {
     "--skip-check",
     "--only",
     "--dump-facts",
+    "--network-policies",
     "--facts",
     "--etcd-backup-confirmed",
     "--v4-internal-subnet",

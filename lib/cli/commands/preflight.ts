@@ -8,9 +8,12 @@ import type { MigrationMethod, PreflightOptions } from "../preflight_options.ts"
 import { CliError, ConfigError, UsageError } from "../../errors.ts";
 import { ExitCode } from "../../exit_codes.ts";
 import { collectFacts } from "../../verify/collect.ts";
-import { type Facts, parseFacts } from "../../verify/facts.ts";
+import { errorOf, type Facts, parseFacts, valueOf } from "../../verify/facts.ts";
+import { sdnConfig } from "../../verify/checks/util.ts";
+import { multitenantNetworkPolicies, networkPoliciesHeader } from "../../verify/network_policies.ts";
+import { toYaml } from "../output.ts";
 import { parseCidr } from "../../verify/cidr.ts";
-import { evaluateChecks, selectChecks } from "../../verify/run.ts";
+import { evaluateChecks, selectChecks, sourceOf } from "../../verify/run.ts";
 import { recommend } from "../../verify/recommend.ts";
 import { buildReport, renderReport } from "../../verify/report.ts";
 
@@ -66,6 +69,56 @@ export async function loadFactsFile(path: string): Promise<Facts> {
   }
 }
 
+/**
+ * `--network-policies FILE`: in Multitenant mode, the NetworkPolicies that keep the project isolation
+ * once OVN-Kubernetes enforces them. Any other mode has nothing to keep: a note, not an error.
+ */
+async function writeNetworkPolicies(ctx: CommandContext, facts: Facts, file: string): Promise<void> {
+  if (sourceOf(facts) !== "OpenShiftSDN") {
+    const cfg = valueOf(facts.networkConfig);
+    const type = cfg?.status.networkType ?? cfg?.spec.networkType ?? "unknown";
+    ctx.io.stderr(`--network-policies: ${file} not written: the cluster network is ${type}, not OpenShift SDN\n`);
+    return;
+  }
+  if (!valueOf(facts.networkOperator)) {
+    throw new CliError(
+      `cannot tell the SDN isolation mode for --network-policies: reading network.operator/cluster failed: ` +
+        errorOf(facts.networkOperator),
+      ExitCode.RuntimeError,
+    );
+  }
+  const mode = sdnConfig(facts)?.mode ?? "NetworkPolicy";
+  if (mode !== "Multitenant") {
+    ctx.io.stderr(
+      `--network-policies: ${file} not written: OpenShift SDN runs in ${mode} mode, not Multitenant: ` +
+        "there is no project isolation to keep\n",
+    );
+    return;
+  }
+  const netNamespaces = facts.netNamespaces;
+  if ("error" in netNamespaces || !netNamespaces.value.served) {
+    throw new CliError(
+      `cannot generate --network-policies: reading the NetNamespaces failed: ` +
+        ("error" in netNamespaces ? netNamespaces.error : "network.openshift.io/v1 netnamespaces is not served"),
+      ExitCode.RuntimeError,
+      "nothing was written; run preflight again once NetNamespaces can be listed (oc get netnamespaces)",
+    );
+  }
+  const policies = multitenantNetworkPolicies(netNamespaces.value.items);
+  // One YAML document per policy (not a `kind: List`): what `oc apply -f` and GitOps repositories take as is.
+  const text = networkPoliciesHeader(file, facts.server) + policies.map((p) => `---\n${toYaml(p)}`).join("");
+  try {
+    await Deno.writeTextFile(file, text);
+  } catch (e) {
+    throw new UsageError(
+      `cannot write --network-policies ${file}: ${(e as Error).message}`,
+      "pass a path in a writable directory",
+    );
+  }
+  const projects = new Set(policies.map((p) => p.metadata.namespace)).size;
+  ctx.io.stderr(`--network-policies: wrote ${policies.length} NetworkPolicies for ${projects} projects to ${file}\n`);
+}
+
 export async function run(ctx: CommandContext, opts: PreflightOptions): CommandResult {
   const checks = selectChecks(opts.onlyChecks, opts.skipChecks);
   validatePlannedValues(opts);
@@ -106,6 +159,8 @@ export async function run(ctx: CommandContext, opts: PreflightOptions): CommandR
       "point --kubeconfig/--context at an OpenShift 4 cluster",
     );
   }
+
+  if (opts.networkPolicies) await writeNetworkPolicies(ctx, facts, opts.networkPolicies);
 
   const methods: MigrationMethod[] = opts.method === "auto" ? ["offline", "live"] : [opts.method];
   const results = evaluateChecks(facts, checks, methods, opts);

@@ -32,6 +32,9 @@ export const sdnIsolationMode: Check = {
         `keep it${global.length > 0 ? `; ${global.length} NetNamespaces with netid 0 (global) need no policy` : ""}`
       : "Subnet mode enforces no policy, while OVN-Kubernetes enforces every existing NetworkPolicy: review them " +
         "(oc get networkpolicy -A) before migrating";
-    return warn(`OpenShift SDN runs in ${mode} mode: ${note}`, "oc get networkpolicy -A", obj);
+    const fix = mode === "Multitenant"
+      ? "oc ovn-migrate preflight --network-policies policies.yaml, review it, then oc apply -f policies.yaml"
+      : "oc get networkpolicy -A";
+    return warn(`OpenShift SDN runs in ${mode} mode: ${note}`, fix, obj);
   },
 };
