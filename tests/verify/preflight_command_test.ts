@@ -92,6 +92,20 @@ Deno.test("preflight against a cluster: --dump-facts writes a snapshot that --fa
   assert.equal(code1, 4);
 });
 
+Deno.test("preflight --dump-facts to an unwritable path: a usage error naming the path (exit 2)", async () => {
+  const dir = await Deno.makeTempDir();
+  const live = fakeContext({ output: "json", kube: () => Promise.resolve(sdnCluster() as unknown as Kube) });
+  const err = await run(live.ctx, options({ dumpFacts: `${dir}/no-such-dir/dump.json` })).then(
+    () => undefined,
+    (e) => e,
+  );
+  assert.ok(err instanceof UsageError, String(err));
+  assert.equal(err.exitCode, 2);
+  assert.match(err.message, /cannot write --dump-facts .*no-such-dir\/dump\.json/);
+  assert.equal(live.out(), "", "no report after the failure");
+  await Deno.remove(dir, { recursive: true });
+});
+
 Deno.test("preflight: progress goes to stderr only on a terminal", async () => {
   const tty = fakeContext({ tty: true, kube: () => Promise.resolve(sdnCluster() as unknown as Kube) });
   await run(tty.ctx, options());

@@ -143,7 +143,10 @@ export async function run(ctx: CommandContext, opts: PreflightOptions): CommandR
     try {
       await Deno.writeTextFile(opts.dumpFacts, JSON.stringify(facts, null, 2) + "\n");
     } catch (e) {
-      throw new CliError(`cannot write ${opts.dumpFacts}: ${(e as Error).message}`, ExitCode.RuntimeError);
+      throw new UsageError(
+        `cannot write --dump-facts ${opts.dumpFacts}: ${(e as Error).message}`,
+        "pass a path in a writable directory",
+      );
     }
   }
 
