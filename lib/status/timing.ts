@@ -89,6 +89,8 @@ export function timing(view: ClusterView, ph: Phase, now: number): Timing {
   const updates = ph.state === "not-started" ? undefined : nodeUpdates(view, ph);
   let etaSeconds: number | null = null;
   if (ph.state === "complete") etaSeconds = 0;
+  // Blocked or failed: nothing moves until someone acts, so the pace so far predicts nothing.
+  else if (ph.state === "blocked" || ph.state === "failed") etaSeconds = null;
   else if (updates && elapsedSeconds !== null && updates.done > 0 && updates.done < updates.total) {
     etaSeconds = Math.round(elapsedSeconds / updates.done * (updates.total - updates.done));
   }

@@ -185,4 +185,10 @@ Deno.test("timing: elapsed since InProgress=True and an ETA from the pace of nod
   assert.equal(s.timing.nodeUpdatesTotal, 12);
   assert.equal(s.timing.elapsedSeconds, 800);
   assert.equal(s.timing.etaSeconds, 400);
+  // The same progress with a paused pool: blocked, and no estimate (nothing moves until the pool is unpaused).
+  const paused = [pool("master"), { ...pool("worker"), spec: { paused: true } }];
+  const b = buildSnapshot(view({ networkConfig: nc, pools: paused, nodes }), Date.parse(started) + 800_000);
+  assert.equal(b.phase.state, "blocked");
+  assert.equal(b.timing.elapsedSeconds, 800);
+  assert.equal(b.timing.etaSeconds, null);
 });
