@@ -253,8 +253,9 @@ export function liveSteps(kind: "migrate" | "rollback" = "migrate"): LiveStep[] 
       done: () => Promise.resolve(false),
       plan: async (ctx) =>
         (await egressRouterPods(ctx.kube)).map((p) => ({
-          command: `oc get pod ${p.metadata.name} -n ${p.metadata.namespace} -o yaml > ${ctx.options.backupDir}/` +
-            `egress-router-${p.metadata.namespace}-${p.metadata.name}.yaml && oc delete pod ${p.metadata.name} -n ${p.metadata.namespace}`,
+          // The same file the real run writes (there as one List; here one YAML document per pod).
+          command: `(echo ---; oc get pod ${p.metadata.name} -n ${p.metadata.namespace} -o yaml) >> ` +
+            `${ctx.options.backupDir}/${EGRESS_ROUTER_BACKUP} && oc delete pod ${p.metadata.name} -n ${p.metadata.namespace}`,
           request: `DELETE /api/v1/namespaces/${p.metadata.namespace}/pods/${p.metadata.name}`,
         })),
       apply: (ctx) => removeEgressRouterPods(ctx),
@@ -442,6 +443,9 @@ async function applyLateFixes(ctx: Ctx): Promise<boolean> {
   return fixed;
 }
 
+/** Where the deleted egress router pods are saved, in the backup directory. */
+const EGRESS_ROUTER_BACKUP = "egress-router-pods-deleted.yaml";
+
 /** Saves each egress router pod and, for redirect mode, the EgressRouter CR that replaces it. */
 async function saveEgressRouters(ctx: Ctx, pods: KubeObject[]): Promise<void> {
   const dir = ctx.options.backupDir;
@@ -451,15 +455,13 @@ async function saveEgressRouters(ctx: Ctx, pods: KubeObject[]): Promise<void> {
     return { ...p, metadata };
   };
   await Deno.writeTextFile(
-    `${dir}/egress-router-pods-deleted.yaml`,
+    `${dir}/${EGRESS_ROUTER_BACKUP}`,
     dump({ apiVersion: "v1", kind: "List", items: pods.map(clean) }, { lineWidth: -1, noRefs: true }),
   );
   const routers = pods.map(egressRouterEquivalent).filter((r): r is KubeObject => Boolean(r));
   const proxies = pods.filter((p) => !egressRouterEquivalent(p)).map(podName);
   ctx.note(
-    `egress router pods saved to ${dir}/egress-router-pods-deleted.yaml before deleting: ${
-      pods.map(podName).join(", ")
-    }`,
+    `egress router pods saved to ${dir}/${EGRESS_ROUTER_BACKUP} before deleting: ${pods.map(podName).join(", ")}`,
   );
   if (routers.length) {
     const text = routers.map((r) => dump(r, { lineWidth: -1, noRefs: true })).join("---\n");

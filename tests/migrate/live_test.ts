@@ -127,6 +127,21 @@ Deno.test("sdn-egress-router: refused with the pod list and no write; --delete-e
   await withSim("sdn-egress-router", async (sim, backupDir) => {
     const routers = ["egress-router-redirect", "egress-router-http-proxy", "egress-router-dns-proxy"];
     sim.requestLog.clear();
+    // The plan names the file the real run writes.
+    const plan = await runCli(live(backupDir, "--delete-egress-router-pods", "--dry-run"), {
+      kubeconfig: sim.kubeconfigPath,
+      timeScale: SCALE,
+    });
+    assert.equal(plan.code, 0, plan.stderr);
+    for (const name of routers) {
+      assert.match(
+        plan.stdout,
+        new RegExp(
+          `oc get pod ${name} -n egress-router-project -o yaml\\) >> \\S+/egress-router-pods-deleted\\.yaml && ` +
+            `oc delete pod ${name} -n egress-router-project`,
+        ),
+      );
+    }
     const refused = await runCli(live(backupDir), { kubeconfig: sim.kubeconfigPath, timeScale: SCALE });
     assert.equal(refused.code, 3, refused.stderr);
     for (const name of routers) assert.match(refused.stderr, new RegExp(`egress-router-project/${name}`));
