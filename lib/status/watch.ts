@@ -223,7 +223,8 @@ export function watchStatus(opts: WatchOptions): Promise<ExitCode> {
         do {
           refreshAgain = false;
           const started = Date.now();
-          await refresh();
+          // Each read records its own failure in the view; a refresh never blocks what waits for it.
+          await refresh().catch(() => {});
           refreshedFrom = started;
         } while (refreshAgain && !finished);
       } finally {
