@@ -4,15 +4,12 @@
  */
 import assert from "node:assert/strict";
 import { loadAll } from "js-yaml";
-import { startSim } from "../../sim/sim.ts";
-import { connect } from "../../lib/kube/connect.ts";
 import { run } from "../../lib/cli/commands/preflight.ts";
 import { CliError, UsageError } from "../../lib/errors.ts";
 import { multitenantNetworkPolicies, type NetworkPolicy } from "../../lib/verify/network_policies.ts";
-import type { CommandContext, GlobalOptions } from "../../lib/cli/context.ts";
-import type { PreflightOptions } from "../../lib/cli/preflight_options.ts";
 import { healthyFacts, options, v, withFacts } from "./fixtures.ts";
 import { fakeContext } from "./fake_io.ts";
+import { preflightOnSim } from "./sim_preflight.ts";
 
 const DOCUMENTED = [
   "allow-from-openshift-ingress",
@@ -99,37 +96,6 @@ Deno.test("network policies: deterministic, whatever the input order", () => {
   assert.deepEqual(multitenantNetworkPolicies(LITERAL)[1].spec.ingress[0].from[0].extra, undefined);
 });
 
-async function preflightSim(
-  scenario: string,
-  over: Partial<PreflightOptions>,
-  after?: (kubeconfigPath: string) => Promise<void>,
-): Promise<{ code: number; err: string }> {
-  const sim = await startSim({ scenario });
-  try {
-    const globals: GlobalOptions = { kubeconfig: sim.kubeconfigPath, verbose: 0, output: "json", color: "never" };
-    let err = "";
-    const ctx: CommandContext = {
-      globals,
-      io: {
-        stdout: () => {},
-        stderr: (t) => void (err += t),
-        stdoutIsTTY: false,
-        stdinIsTTY: false,
-        columns: 0,
-        color: false,
-        env: () => undefined,
-      },
-      log: { debug: () => {} },
-      connect: () => connect(globals, { debug: () => {} }),
-    };
-    const code = await run(ctx, options({ etcdBackupConfirmed: true, ...over }));
-    await after?.(sim.kubeconfigPath);
-    return { code, err };
-  } finally {
-    await sim.stop();
-  }
-}
-
 const decoder = new TextDecoder();
 
 async function kubectl(kubeconfig: string, home: string, args: string[]): Promise<string> {
@@ -152,12 +118,14 @@ Deno.test("preflight --network-policies on sdn-multitenant: the file keeps the i
   const dir = await Deno.makeTempDir({ prefix: "netpol-" });
   const file = `${dir}/policies.yaml`;
   let listed = "";
-  const { code, err } = await preflightSim("sdn-multitenant", { networkPolicies: file }, async (kubeconfig) => {
-    const home = await Deno.makeTempDir({ prefix: "netpol-home-" });
-    const namespaces = (await kubectl(kubeconfig, home, ["get", "namespaces", "-o", "name"])).split("\n");
-    for (const ns of ["team-a", "team-b", "team-c"]) assert.ok(namespaces.includes(`namespace/${ns}`), ns);
-    await kubectl(kubeconfig, home, ["apply", "-f", file]);
-    listed = await kubectl(kubeconfig, home, ["get", "networkpolicy", "-A", "-o", "json"]);
+  const { code, err } = await preflightOnSim("sdn-multitenant", { networkPolicies: file }, {
+    after: async (kubeconfig) => {
+      const home = await Deno.makeTempDir({ prefix: "netpol-home-" });
+      const namespaces = (await kubectl(kubeconfig, home, ["get", "namespaces", "-o", "name"])).split("\n");
+      for (const ns of ["team-a", "team-b", "team-c"]) assert.ok(namespaces.includes(`namespace/${ns}`), ns);
+      await kubectl(kubeconfig, home, ["apply", "-f", file]);
+      listed = await kubectl(kubeconfig, home, ["get", "networkpolicy", "-A", "-o", "json"]);
+    },
   });
   assert.equal(code, 4, "offline recommended with warnings: the flag does not change the exit code");
   assert.match(err, /--network-policies: wrote 17 NetworkPolicies for 3 projects to .*policies\.yaml/);
@@ -192,8 +160,8 @@ Deno.test("preflight --network-policies on sdn-multitenant: the file keeps the i
 Deno.test("preflight --network-policies on sdn-small (NetworkPolicy mode): no file, a note on stderr, same exit", async () => {
   const dir = await Deno.makeTempDir({ prefix: "netpol-" });
   const file = `${dir}/policies.yaml`;
-  const plain = await preflightSim("sdn-small", {});
-  const { code, err } = await preflightSim("sdn-small", { networkPolicies: file });
+  const plain = await preflightOnSim("sdn-small", {});
+  const { code, err } = await preflightOnSim("sdn-small", { networkPolicies: file });
   assert.equal(code, plain.code);
   assert.match(err, /--network-policies: .*policies\.yaml not written: OpenShift SDN runs in NetworkPolicy mode/);
   assert.equal(err.trim().split("\n").length, 1);

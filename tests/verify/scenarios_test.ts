@@ -3,58 +3,19 @@
  * client: each scenario fails or warns on the right check, with the object and the fix named.
  */
 import assert from "node:assert/strict";
-import { startSim } from "../../sim/sim.ts";
-import { connect } from "../../lib/kube/connect.ts";
-import { run } from "../../lib/cli/commands/preflight.ts";
 import { ConfigError } from "../../lib/errors.ts";
 import { PreflightReport } from "../../lib/verify/report_schema.ts";
-import type { CommandContext, GlobalOptions } from "../../lib/cli/context.ts";
-import { options } from "./fixtures.ts";
 import type { PreflightOptions } from "../../lib/cli/preflight_options.ts";
+import { preflightOnSim } from "./sim_preflight.ts";
 
 interface Outcome {
   code: number;
   report: PreflightReport;
-  requests: number;
 }
 
-async function preflight(
-  scenario: string,
-  over: Partial<PreflightOptions> = {},
-  context?: string,
-): Promise<Outcome> {
-  const sim = await startSim({ scenario });
-  try {
-    const globals: GlobalOptions = {
-      kubeconfig: sim.kubeconfigPath,
-      verbose: 0,
-      output: "json",
-      color: "never",
-      ...(context ? { context } : {}),
-    };
-    let out = "";
-    const ctx: CommandContext = {
-      globals,
-      io: {
-        stdout: (t) => void (out += t),
-        stderr: () => {},
-        stdoutIsTTY: false,
-        stdinIsTTY: false,
-        columns: 0,
-        color: false,
-        env: () => undefined,
-      },
-      log: { debug: () => {} },
-      connect: () => connect(globals, { debug: () => {} }),
-    };
-    const code = await run(ctx, options({ etcdBackupConfirmed: true, ...over }));
-    // Access reviews are POSTs that store nothing; anything else written would be a bug.
-    const writes = sim.requestLog.writes().filter((w) => !w.resource.startsWith("selfsubject"));
-    assert.deepEqual(writes.map((w) => `${w.verb} ${w.path}`), [], "preflight never writes");
-    return { code, report: PreflightReport.parse(JSON.parse(out)), requests: sim.requestLog.summary().total };
-  } finally {
-    await sim.stop();
-  }
+async function preflight(scenario: string, over: Partial<PreflightOptions> = {}, context?: string): Promise<Outcome> {
+  const { code, out } = await preflightOnSim(scenario, over, { context });
+  return { code, report: PreflightReport.parse(JSON.parse(out)) };
 }
 
 const find = (r: PreflightReport, id: string, method?: "offline" | "live") =>
