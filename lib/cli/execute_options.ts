@@ -1,8 +1,8 @@
 /** The options of `execute` as the CLI parses them (issues 5 and 7). Values are validated at parse time. */
 import type { MigrationMethod } from "./preflight_options.ts";
 
-/** How nodes are rebooted: through the machine-config-daemon pod (documented), over ssh, or by the user. */
-export type RebootMethod = "exec" | "ssh" | "none";
+import type { RebootMethod } from "../migrate/reboot.ts";
+export type { RebootMethod };
 
 export interface ExecuteOptions {
   /** `auto` runs preflight and uses the method it recommends. */

@@ -5,7 +5,7 @@
  * `ovnKubernetesConfig` and `openshift-ovn-kubernetes`. Every step is skipped when the cluster already
  * shows its effect, so a second run changes nothing.
  */
-import { clearMigrationStep } from "./common_steps.ts";
+import { clearMigrationStep, getNetworkOperator, operatorPatch, removeLiveAnnotationStep } from "./common_steps.ts";
 import { BlockedError } from "../errors.ts";
 import { R } from "../kube/resources.ts";
 import type { Kube, KubeObject } from "../kube/types.ts";
@@ -14,7 +14,7 @@ import type { NetworkType } from "./offline.ts";
 import { operatorProblem } from "./operators.ts";
 import { poolDegraded } from "./pools.ts";
 import { isReady } from "./reboot.ts";
-import type { PlannedCall, Step, StepContext } from "./step.ts";
+import type { Step, StepContext } from "./step.ts";
 import { watchUntil } from "./wait.ts";
 
 export interface CleanupStepOptions {
@@ -30,17 +30,7 @@ const OLD: Record<NetworkType, { config: string; namespace: string }> = {
   OpenShiftSDN: { config: "ovnKubernetesConfig", namespace: "openshift-ovn-kubernetes" },
 };
 
-const operatorPatch = (body: unknown): PlannedCall => ({
-  command: `oc patch Network.operator.openshift.io cluster --type='merge' --patch '${JSON.stringify(body)}'`,
-  request: "PATCH /apis/operator.openshift.io/v1/networks/cluster (merge)",
-  body,
-});
-
-const getNetworkConfig = async (kube: Kube) => (await kube.get(R.networkConfig, "cluster"))!;
-const getNetworkOperator = async (kube: Kube) => (await kube.get(R.networkOperator, "cluster"))!;
-
 const dropConfigBody = (o: CleanupStepOptions) => ({ spec: { defaultNetwork: { [OLD[o.target].config]: null } } });
-const removeAnnotationBody = { metadata: { annotations: { [MIGRATION_ANNOTATION]: null } } };
 
 /**
  * Why the cluster is not ready for cleanup (a migration or rollback unfinished, nodes or operators not
@@ -182,26 +172,7 @@ export function cleanupSteps(): Step<CleanupStepOptions>[] {
         );
       },
     },
-    {
-      id: "remove-live-annotation",
-      title: `Remove the ${MIGRATION_ANNOTATION} annotation`,
-      disruptive: false,
-      skip: async (ctx) =>
-        (await getNetworkConfig(ctx.kube)).metadata.annotations?.[MIGRATION_ANNOTATION] === undefined
-          ? "the annotation is not set"
-          : undefined,
-      done: () => Promise.resolve(false),
-      plan: () =>
-        Promise.resolve([{
-          command: `oc annotate network.config cluster ${MIGRATION_ANNOTATION}-`,
-          request: "PATCH /apis/config.openshift.io/v1/networks/cluster (merge)",
-          body: removeAnnotationBody,
-        }]),
-      apply: async (ctx) => {
-        // Only after completion: removing it mid-migration can wedge the cluster (checked by cleanupBlocker).
-        await ctx.kube.patch(R.networkConfig, "cluster", removeAnnotationBody, "merge");
-      },
-      verify: () => Promise.resolve(),
-    },
+    // Only after completion: removing it mid-migration can wedge the cluster (checked by cleanupBlocker).
+    removeLiveAnnotationStep(`Remove the ${MIGRATION_ANNOTATION} annotation`),
   ];
 }

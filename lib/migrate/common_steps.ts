@@ -5,6 +5,7 @@
 import { BlockedError } from "../errors.ts";
 import { R } from "../kube/resources.ts";
 import type { Kube, KubeObject } from "../kube/types.ts";
+import { MIGRATION_ANNOTATION } from "../kube/network_names.ts";
 import { writeBackup } from "./backup.ts";
 import { bootID, isReady, rebootBatches, type RebootMethod, rebootNodes } from "./reboot.ts";
 import type { PlannedCall, Step, StepContext } from "./step.ts";
@@ -286,5 +287,30 @@ export function rebootNodesStep<O extends RebootSettings>(): Step<O> {
       })),
     apply: (ctx) => rebootAll(ctx),
     verify: (ctx) => rebootAll(ctx),
+  };
+}
+
+/** Removes the live-migration annotation from network.config (callers decide when that is safe). */
+export function removeLiveAnnotationStep<O>(title: string): Step<O> {
+  const body = { metadata: { annotations: { [MIGRATION_ANNOTATION]: null } } };
+  return {
+    id: "remove-live-annotation",
+    title,
+    disruptive: false,
+    skip: async (ctx) =>
+      (await getNetworkConfig(ctx.kube)).metadata.annotations?.[MIGRATION_ANNOTATION] === undefined
+        ? "the annotation is not set"
+        : undefined,
+    done: () => Promise.resolve(false),
+    plan: () =>
+      Promise.resolve([{
+        command: `oc annotate network.config cluster ${MIGRATION_ANNOTATION}-`,
+        request: "PATCH /apis/config.openshift.io/v1/networks/cluster (merge)",
+        body,
+      }]),
+    apply: async (ctx) => {
+      await ctx.kube.patch(R.networkConfig, "cluster", body, "merge");
+    },
+    verify: () => Promise.resolve(),
   };
 }

@@ -24,6 +24,7 @@ import { type OfflineOptions, offlineSteps } from "./offline.ts";
 import { liveSteps, MTU_AFTER_KEY, prepareLive } from "./live.ts";
 import { Progress, readProgress } from "./progress.ts";
 import { tuning } from "./tuning.ts";
+import { featuresFrom, rebootFlagsFrom } from "./flag_settings.ts";
 
 const TARGET = "OVNKubernetes";
 
@@ -130,9 +131,7 @@ export async function runExecute(ctx: CommandContext, opts: ExecuteOptions): Com
   const t = tuning(ctx.io.env);
   const options: OfflineOptions = {
     target: TARGET,
-    features: opts.egressIp && opts.egressFirewall && opts.multicast
-      ? undefined
-      : { egressIP: opts.egressIp, egressFirewall: opts.egressFirewall, multicast: opts.multicast },
+    features: featuresFrom(opts),
     ovnConfig: {
       mtu: opts.mtu,
       genevePort: opts.genevePort,
@@ -143,12 +142,7 @@ export async function runExecute(ctx: CommandContext, opts: ExecuteOptions): Com
     transitSubnet: opts.transitSubnet,
     clusterNetwork: opts.clusterNetwork ? { cidr: opts.clusterNetwork, hostPrefix: opts.hostPrefix ?? 23 } : undefined,
     deleteNncp: opts.deleteNncp,
-    reboot: opts.reboot,
-    sshUser: opts.sshUser,
-    sshKey: opts.sshKey,
-    rebootBatch: opts.rebootBatch ?? "all",
-    allowAllMasters: opts.allowAllMasters,
-    timeoutMs: opts.timeoutMs,
+    ...rebootFlagsFrom(opts),
     backupDir: opts.backupDir,
     ...t,
     confirmRebootAgain: async (nodes) => opts.yes || await ui.confirm(`Reboot ${nodes.join(", ")} again?`),

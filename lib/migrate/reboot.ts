@@ -11,6 +11,7 @@ import { MCO_NAMESPACE } from "./pools.ts";
 import type { Progress } from "./progress.ts";
 import { sleep, watchUntil } from "./wait.ts";
 
+/** How nodes are rebooted: through the machine-config-daemon pod (documented), over ssh, or by the user. */
 export type RebootMethod = "exec" | "ssh" | "none";
 
 export interface RebootOptions {

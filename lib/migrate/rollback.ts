@@ -19,6 +19,7 @@ import {
   rebootNodesStep,
   type RebootSettings,
   recordBootIdsStep,
+  removeLiveAnnotationStep,
   waitMultusStep,
   waitNetworkConfig,
   waitNodesReady,
@@ -56,31 +57,8 @@ const flipBody = { spec: { networkType: SDN } };
 export function rollbackOfflineSteps(): Step<RollbackOfflineOptions>[] {
   return [
     backupStep("Back up the objects the rollback changes"),
-    {
-      id: "remove-live-annotation",
-      title: `Remove the completed live migration's ${MIGRATION_ANNOTATION} annotation`,
-      disruptive: false,
-      // With the annotation in place CNO would treat the switch below as a live migration.
-      skip: async (ctx) =>
-        (await getNetworkConfig(ctx.kube)).metadata.annotations?.[MIGRATION_ANNOTATION] === undefined
-          ? "the annotation is not set"
-          : undefined,
-      done: () => Promise.resolve(false),
-      plan: () =>
-        Promise.resolve([{
-          command: `oc annotate network.config cluster ${MIGRATION_ANNOTATION}-`,
-          request: "PATCH /apis/config.openshift.io/v1/networks/cluster (merge)",
-        }]),
-      apply: async (ctx) => {
-        await ctx.kube.patch(
-          R.networkConfig,
-          "cluster",
-          { metadata: { annotations: { [MIGRATION_ANNOTATION]: null } } },
-          "merge",
-        );
-      },
-      verify: () => Promise.resolve(),
-    },
+    // With the annotation in place CNO would treat the switch below as a live migration.
+    removeLiveAnnotationStep(`Remove the completed live migration's ${MIGRATION_ANNOTATION} annotation`),
     {
       id: "pause-pools",
       title: "Pause every machine config pool",

@@ -23,6 +23,7 @@ import { COND, condition } from "./live_wait.ts";
 import { Progress, readProgress } from "./progress.ts";
 import { type RollbackOfflineOptions, rollbackOfflineSteps } from "./rollback.ts";
 import { tuning } from "./tuning.ts";
+import { featuresFrom, rebootFlagsFrom } from "./flag_settings.ts";
 
 const SDN = "OpenShiftSDN";
 const OVN = "OVNKubernetes";
@@ -144,16 +145,9 @@ export async function runRollback(
       result = await runSteps(liveSteps("rollback"), { ...stepCtx, options }, ui, engineOpts);
     } else {
       const options: RollbackOfflineOptions = {
-        features: opts.egressIp && opts.egressFirewall && opts.multicast
-          ? undefined
-          : { egressIP: opts.egressIp, egressFirewall: opts.egressFirewall, multicast: opts.multicast },
+        features: featuresFrom(opts),
         sdnConfig: { mtu: opts.mtu, vxlanPort: opts.vxlanPort },
-        reboot: opts.reboot,
-        sshUser: opts.sshUser,
-        sshKey: opts.sshKey,
-        rebootBatch: opts.rebootBatch ?? "all",
-        allowAllMasters: opts.allowAllMasters,
-        timeoutMs: opts.timeoutMs,
+        ...rebootFlagsFrom(opts),
         backupDir,
         ...t,
       };
