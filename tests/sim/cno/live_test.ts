@@ -13,6 +13,7 @@ import {
   waitFor,
 } from "./fixture.ts";
 import type { SimContext } from "../../../sim/types.ts";
+import { assertSubsequence, LIVE_TIMELINE } from "../live_timeline.ts";
 
 function trigger(ctx: SimContext, target: string): void {
   ctx.store.mutate(K.networkConfig, undefined, "cluster", (o) => {
@@ -27,16 +28,6 @@ const done = (ctx: SimContext, type: string) => {
       "NetworkTypeMigrationCompleted";
 };
 
-/** Every expected line must appear in the timeline, in this order (other lines may come between). */
-function assertSubsequence(timeline: string[], expected: string[][]): void {
-  let i = 0;
-  for (const want of expected) {
-    while (i < timeline.length && !want.every((w) => timeline[i].split(" ").includes(w))) i++;
-    assert.ok(i < timeline.length, `timeline lacks [${want.join(" ")}] in order:\n${timeline.join("\n")}`);
-    i++;
-  }
-}
-
 Deno.test("§2.4 live SDN→OVN: condition timeline in order, two rollouts per pool, §2.7 final state", async () => {
   // A slower clock keeps each pool-updating window wide enough to be observed on a busy test machine.
   const f = newFixture({}, { timeScale: 200 });
@@ -45,32 +36,7 @@ Deno.test("§2.4 live SDN→OVN: condition timeline in order, two rollouts per p
     const { store, metrics } = f.ctx;
     trigger(f.ctx, "OVNKubernetes");
     await waitFor("migration complete", () => done(f.ctx, "OVNKubernetes"), 180_000);
-    assertSubsequence(rec.timeline, [
-      [
-        "InProgress=True/NetworkTypeMigrationStarted",
-        "MTUReady=False/NetworkTypeMigrationInitialized",
-        "TargetCNIAvailable=False/NetworkTypeMigrationInitialized",
-        "TargetCNIInUse=False/NetworkTypeMigrationInitialized",
-        "OriginalCNIPurged=False/NetworkTypeMigrationInitialized",
-      ],
-      [
-        "TargetCNIAvailable=True/TargetCNIDeployed",
-        "MTUReady=False/MachineConfigNotApplied",
-        "TargetCNIInUse=False/MachineConfigNotApplied",
-        "OriginalCNIPurged=False/OriginalCNINotPurged",
-      ],
-      ["MTUReady=False/MachineConfigPoolsUpdating", "TargetCNIInUse=False/MachineConfigPoolsUpdating"],
-      ["MTUReady=True/MachineConfigApplied"],
-      ["MTUReady=False/MachineConfigPoolsUpdating", "TargetCNIInUse=False/MachineConfigPoolsUpdating"],
-      ["TargetCNIInUse=True/MachineConfigApplied", "MTUReady=False/MachineConfigNotApplied"],
-      [
-        "InProgress=False/NetworkTypeMigrationCompleted",
-        "MTUReady=Unknown/NetworkTypeMigrationNotInProgress",
-        "TargetCNIAvailable=Unknown/NetworkTypeMigrationNotInProgress",
-        "TargetCNIInUse=Unknown/NetworkTypeMigrationNotInProgress",
-        "OriginalCNIPurged=Unknown/NetworkTypeMigrationNotInProgress",
-      ],
-    ]);
+    assertSubsequence(rec.timeline, LIVE_TIMELINE);
     // Completion resets every condition in one write: OriginalCNIPurged=True is never observed.
     assert.ok(!rec.timeline.some((l) => l.includes("OriginalCNIPurged=True")), rec.timeline.join("\n"));
     assert.equal(f.mco.rollouts.get("master"), 2);

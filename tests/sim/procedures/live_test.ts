@@ -9,6 +9,7 @@ import type { Obj } from "../../../sim/store.ts";
 import { K } from "../../../sim/controllers/cno/names.ts";
 import { recordDistinct, startProcedureSim } from "./kubectl.ts";
 import { CO_HEALTH_WAIT, LIVE_TRIGGER_PATCH } from "./scripts.ts";
+import { assertSubsequence, LIVE_TIMELINE } from "../live_timeline.ts";
 
 const TIME_SCALE = 200;
 const PREFIX = "NetworkTypeMigration";
@@ -19,44 +20,6 @@ function summarize(line: string): string {
   if (!json) return "";
   return (JSON.parse(json) as Obj[]).map((c) => `${c.type.replace(PREFIX, "")}=${c.status}/${c.reason}`).join(" ");
 }
-
-/** Every expected set must appear in the timeline in this order (other lines may come between). */
-function assertSubsequence(timeline: string[], expected: string[][]): void {
-  let i = 0;
-  for (const want of expected) {
-    while (i < timeline.length && !want.every((w) => timeline[i].split(" ").includes(w))) i++;
-    assert.ok(i < timeline.length, `timeline lacks [${want.join(" ")}] in order:\n${timeline.join("\n")}`);
-    i++;
-  }
-}
-
-/** cluster-behaviour.md §2.4 "Observed condition timeline", stages (1)–(7). */
-const TIMELINE = [
-  [
-    "InProgress=True/NetworkTypeMigrationStarted",
-    "MTUReady=False/NetworkTypeMigrationInitialized",
-    "TargetCNIAvailable=False/NetworkTypeMigrationInitialized",
-    "TargetCNIInUse=False/NetworkTypeMigrationInitialized",
-    "OriginalCNIPurged=False/NetworkTypeMigrationInitialized",
-  ],
-  [
-    "TargetCNIAvailable=True/TargetCNIDeployed",
-    "MTUReady=False/MachineConfigNotApplied",
-    "TargetCNIInUse=False/MachineConfigNotApplied",
-    "OriginalCNIPurged=False/OriginalCNINotPurged",
-  ],
-  ["MTUReady=False/MachineConfigPoolsUpdating", "TargetCNIInUse=False/MachineConfigPoolsUpdating"],
-  ["MTUReady=True/MachineConfigApplied"],
-  ["MTUReady=False/MachineConfigPoolsUpdating", "TargetCNIInUse=False/MachineConfigPoolsUpdating"],
-  ["TargetCNIInUse=True/MachineConfigApplied", "MTUReady=False/MachineConfigNotApplied"],
-  [
-    "InProgress=False/NetworkTypeMigrationCompleted",
-    "MTUReady=Unknown/NetworkTypeMigrationNotInProgress",
-    "TargetCNIAvailable=Unknown/NetworkTypeMigrationNotInProgress",
-    "TargetCNIInUse=Unknown/NetworkTypeMigrationNotInProgress",
-    "OriginalCNIPurged=Unknown/NetworkTypeMigrationNotInProgress",
-  ],
-];
 
 const completed = (n: Obj) =>
   n.status?.networkType === "OVNKubernetes" &&
@@ -128,7 +91,7 @@ Deno.test("seed live procedure with kubectl: watcher sees the §2.4 timeline, tw
     // The watch saw every status write; its distinct condition states follow §2.4 in order.
     await watch.stop();
     const timeline = watch.lines.map(summarize).filter((l, i, all) => l && l !== all[i - 1]);
-    assertSubsequence(timeline, TIMELINE);
+    assertSubsequence(timeline, LIVE_TIMELINE);
     assert.ok(!timeline.some((l) => l.includes("OriginalCNIPurged=True")), "completion resets in one write (§2.3)");
 
     // §6.4 checklist: exactly two MCO rollouts per pool.
