@@ -159,10 +159,10 @@ export function watchStatus(opts: WatchOptions): Promise<ExitCode> {
         return;
       }
       if (decided?.state !== state) {
-        // Before ending, re-read what is not watched (progress record, metrics, blocking objects) so the
-        // decision and the final snapshot rest on facts read after the state appeared.
-        decided = { state, since: Date.now() };
-        void refreshNow();
+        // The decision and the final snapshot rest on unwatched reads made after the state appeared: the refresh
+        // that let this phase be shown (above) when there was one, else a new one.
+        decided = { state, since: seenPhase?.key === phase ? seenPhase.since : Date.now() };
+        if (refreshedFrom < decided.since) void refreshNow();
       }
       if (refreshedFrom < decided.since) return; // the refresh schedules another evaluation when done
       if (state === "complete") return finish(ExitCode.Ok);
