@@ -7,7 +7,7 @@ import { UsageError } from "../errors.ts";
 import { CHECK_IDS, CHECKS } from "./checks/index.ts";
 import type { Check, CheckContext, CheckResult, InvolvedObject, Level } from "./checks/types.ts";
 import { errorOf, type FactKey, type Facts, valueOf } from "./facts.ts";
-import { parseVersion, type SourcePlugin } from "./version.ts";
+import { isSourcePlugin, parseVersion, type SourcePlugin } from "./version.ts";
 
 /** One line of the report: a check's finding for one method, or for both when they agree. */
 export interface EvaluatedResult {
@@ -38,7 +38,7 @@ export function selectChecks(only: string[], skipIds: string[], registry: readon
 export function sourceOf(facts: Facts): SourcePlugin | undefined {
   const cfg = valueOf(facts.networkConfig);
   const t = cfg?.status.networkType ?? cfg?.spec.networkType;
-  return t === "OpenShiftSDN" || t === "Kuryr" ? t : undefined;
+  return isSourcePlugin(t) ? t : undefined;
 }
 
 export function contextFor(facts: Facts, method: MigrationMethod, options: PreflightOptions): CheckContext {

@@ -19,6 +19,12 @@ export function compare(a: Version, b: [number, number, number]): number {
 
 export type SourcePlugin = "OpenShiftSDN" | "Kuryr";
 
+/** The plugins a cluster can be migrated from; checks that size a migration apply only to them. */
+export const SOURCE_PLUGINS: readonly SourcePlugin[] = ["OpenShiftSDN", "Kuryr"];
+
+export const isSourcePlugin = (t: string | undefined): t is SourcePlugin =>
+  (SOURCE_PLUGINS as readonly (string | undefined)[]).includes(t);
+
 /** First version with the limited live migration (KB 7057169): 4.15.31; GA in 4.16. */
 export const LIVE_MIN_415: [number, number, number] = [4, 15, 31];
 /** ROSA Classic / OSD must be on 4.16.43+ for the live migration (KB 7057169). */

@@ -11,6 +11,7 @@ import {
 import { type Facts, valueOf } from "../facts.ts";
 import type { Check, CheckContext, CheckResult, InvolvedObject } from "./types.ts";
 import { capObjects, fail, listNames, ovnConfig, pass, plural } from "./util.ts";
+import { SOURCE_PLUGINS } from "../version.ts";
 
 /** A network the cluster uses, with a name for messages. */
 interface InUse {
@@ -91,8 +92,7 @@ export const cidrOverlap: Check = {
   title: "Address ranges clear of OVN's internal subnets",
   section: "Network configuration",
   methods: ["offline", "live"],
-  // On a cluster that already runs OVN-Kubernetes there is no migration to size, so nothing to say.
-  sources: ["OpenShiftSDN", "Kuryr"],
+  sources: SOURCE_PLUGINS,
   needs: [
     "networkConfig",
     "networkOperator",

@@ -1,6 +1,7 @@
 import { valueOf } from "../facts.ts";
 import type { Check, CheckResult } from "./types.ts";
 import { fail, ovnConfig, pass, sdnConfig, warn } from "./util.ts";
+import { SOURCE_PLUGINS } from "../version.ts";
 
 const CLOUD_SG_BY_INSTALLER = new Set(["AWS", "Azure", "GCP", "IBMCloud"]);
 
@@ -9,8 +10,7 @@ export const genevePort: Check = {
   title: "Geneve port and firewall",
   section: "Network configuration",
   methods: ["offline", "live"],
-  // On a cluster that already runs OVN-Kubernetes there is no migration to size, so nothing to say.
-  sources: ["OpenShiftSDN", "Kuryr"],
+  sources: SOURCE_PLUGINS,
   needs: ["networkOperator", "infrastructure"],
   evaluate(facts, ctx) {
     const geneve = ctx.options.genevePort ?? ovnConfig(facts)?.genevePort ?? 6081;

@@ -1,6 +1,7 @@
 import { valueOf } from "../facts.ts";
 import type { Check, CheckResult } from "./types.ts";
 import { fail, ovnConfig, pass, warn } from "./util.ts";
+import { SOURCE_PLUGINS } from "../version.ts";
 
 export const OVN_OVERHEAD = 100;
 export const SDN_OVERHEAD = 50;
@@ -11,8 +12,7 @@ export const mtu: Check = {
   title: "MTU after the migration",
   section: "Network configuration",
   methods: ["offline", "live"],
-  // On a cluster that already runs OVN-Kubernetes there is no migration to size, so nothing to say.
-  sources: ["OpenShiftSDN", "Kuryr"],
+  sources: SOURCE_PLUGINS,
   needs: ["mtuConfigMap", "networkConfig", "networkOperator"],
   evaluate(facts, ctx) {
     const cm = valueOf(facts.mtuConfigMap);

@@ -2,8 +2,7 @@ import { conditionStatus, valueOf } from "../facts.ts";
 import { MIGRATION_ANNOTATION as LIVE_ANNOTATION } from "../../kube/network_names.ts";
 import type { Check, CheckResult } from "./types.ts";
 import { fail, pass, warn } from "./util.ts";
-
-const MIGRATABLE = new Set(["OpenShiftSDN", "Kuryr"]);
+import { isSourcePlugin } from "../version.ts";
 
 export const networkType: Check = {
   id: "network-type",
@@ -33,7 +32,7 @@ export const networkType: Check = {
         [cfgObj],
       ));
     }
-    if (!status || !MIGRATABLE.has(status)) {
+    if (!status || !isSourcePlugin(status)) {
       out.push(fail(
         `Network.config.openshift.io cluster status.networkType is ${status ?? "empty"}: ` +
           "only OpenShiftSDN or Kuryr clusters can be migrated to OVN-Kubernetes",

@@ -2,6 +2,7 @@ import { valueOf } from "../facts.ts";
 import type { Check } from "./types.ts";
 import { pass, warn } from "./util.ts";
 import { estimateMinutes, formatMinutes } from "../estimate.ts";
+import { SOURCE_PLUGINS } from "../version.ts";
 
 /** The docs ask for a support case above this many nodes. */
 export const SUPPORT_CASE_NODES = 150;
@@ -11,8 +12,7 @@ export const nodeCount: Check = {
   title: "Cluster size and duration estimate",
   section: "Nodes and pools",
   methods: ["offline", "live"],
-  // On a cluster that already runs OVN-Kubernetes there is no migration to size, so nothing to say.
-  sources: ["OpenShiftSDN", "Kuryr"],
+  sources: SOURCE_PLUGINS,
   needs: ["nodes", "machineConfigPools"],
   evaluate(facts, ctx) {
     const count = valueOf(facts.nodes)?.length ?? 0;

@@ -38,7 +38,7 @@ export interface Check {
   section: Section;
   methods: MigrationMethod[];
   /** Only for these source plugins (absent: any). */
-  sources?: SourcePlugin[];
+  sources?: readonly SourcePlugin[];
   /** Facts the check reads; when one failed to read, the check is skipped with the error as the reason. */
   needs: FactKey[];
   evaluate(facts: Facts, ctx: CheckContext): CheckResult | CheckResult[];
