@@ -3,7 +3,7 @@
  * turns into "option '--mtu <bytes>' argument 'x' is invalid. <reason>" and the program maps to exit 2.
  */
 import { InvalidArgumentError } from "commander";
-import { parseTimeout } from "./durations.ts";
+import { parseTimeout } from "../duration.ts";
 
 export function intInRange(min: number, max: number, what: string): (value: string) => number {
   return (value) => {

@@ -19,7 +19,8 @@ import type { Credentials, CredentialSource } from "./credentials.ts";
 import { ApiError, isNotFound, type RequestInfo, statusError, transportError } from "./errors.ts";
 import type { ResolvedConfig } from "./kubeconfig.ts";
 import { resourcePath, type ResourceRef } from "./resources.ts";
-import { abortableSleep, DEFAULT_RETRY, type RetryPolicy, withRetry } from "./retry.ts";
+import { DEFAULT_RETRY, type RetryPolicy, withRetry } from "./retry.ts";
+import { sleep } from "../sleep.ts";
 import type {
   AccessAttributes,
   AccessDecision,
@@ -497,7 +498,7 @@ export class KubeClient implements Kube {
           `reconnecting in ${delay} ms`,
       );
       try {
-        await abortableSleep(delay, signal);
+        await sleep(delay, signal);
       } catch {
         return;
       }

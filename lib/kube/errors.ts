@@ -297,7 +297,14 @@ export function connectionReset(err: unknown): boolean {
   return err instanceof ApiError && err.details.code !== undefined && RESET_CODES.has(err.details.code);
 }
 
-export const isNotFound = (err: unknown) => err instanceof KubeError && err.status === 404;
+/** The HTTP status an API failure carried (KubeError, or a test double with a numeric `status`), if any. */
+export function httpStatus(err: unknown): number | undefined {
+  const s = (err as { status?: unknown } | undefined)?.status;
+  return typeof s === "number" ? s : undefined;
+}
+
+/** The one not-found test: the object (or the resource type) does not exist. */
+export const isNotFound = (err: unknown) => httpStatus(err) === 404;
 export const isConflict = (err: unknown) =>
   err instanceof ApiError && err.status === 409 && err.details.reason !== "AlreadyExists";
 export const isAlreadyExists = (err: unknown) =>

@@ -10,9 +10,9 @@
  * - Relative file paths resolve against the directory of the kubeconfig file that holds them.
  */
 import { load, YAMLException } from "js-yaml";
-import { ConfigError } from "../errors.ts";
+import { ConfigError, UsageError } from "../errors.ts";
 import type { GlobalOptions } from "../cli/context.ts";
-import { parseKubeDuration } from "./duration.ts";
+import { parseTimeout } from "../duration.ts";
 
 /** A `users[].user.exec` credential plugin, with paths already resolved. */
 export interface ExecPluginConfig {
@@ -456,9 +456,21 @@ export function resolveKubeconfig(globals: GlobalOptions, host: KubeconfigHost =
     exec,
     impersonateUser,
     impersonateGroups,
-    requestTimeoutMs: globals.requestTimeout ? parseKubeDuration(globals.requestTimeout) : 0,
+    requestTimeoutMs: globals.requestTimeout ? requestTimeoutMs(globals.requestTimeout) : 0,
     secrets,
   };
+}
+
+/** `--request-timeout` in milliseconds; bad syntax is a usage error naming the flag. */
+function requestTimeoutMs(text: string): number {
+  try {
+    return Math.round(parseTimeout(text));
+  } catch {
+    throw new UsageError(
+      `Invalid --request-timeout value "${text}".`,
+      `Use a duration such as 30s, 1m or 2m30s ("0" means no timeout).`,
+    );
+  }
 }
 
 function str(value: unknown): string | undefined {

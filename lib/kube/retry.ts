@@ -12,6 +12,7 @@
  * - A request timeout (--request-timeout) is never retried: the user bounded the wait.
  */
 import { ApiError } from "./errors.ts";
+import { sleep } from "../sleep.ts";
 
 export interface RetryPolicy {
   /** Attempts in total, the first included (default 5). */
@@ -74,21 +75,6 @@ export interface RetryHooks {
   signal?: AbortSignal;
 }
 
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
 /** Runs `attempt` until it succeeds, a failure is not retryable, or the policy's budget runs out. */
 export async function withRetry<T>(
   attempt: (n: number) => Promise<T>,
@@ -97,7 +83,7 @@ export async function withRetry<T>(
   hooks: RetryHooks = {},
 ): Promise<T> {
   const now = hooks.now ?? Date.now;
-  const sleep = hooks.sleep ?? abortableSleep;
+  const wait = hooks.sleep ?? sleep;
   const started = now();
   for (let n = 1;; n++) {
     try {
@@ -107,7 +93,7 @@ export async function withRetry<T>(
       const delay = retryDelayMs(n, err, policy, hooks.random);
       if (delay > policy.maxRetryAfterMs || now() - started + delay > policy.maxElapsedMs) throw err;
       hooks.onRetry?.(n, delay, err);
-      await sleep(delay, hooks.signal);
+      await wait(delay, hooks.signal);
     }
   }
 }

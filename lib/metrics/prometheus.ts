@@ -7,6 +7,7 @@
  */
 import type { Kube } from "../kube/types.ts";
 import { KubeError } from "../errors.ts";
+import { isNotFound } from "../kube/errors.ts";
 
 export const MONITORING_NAMESPACE = "openshift-monitoring";
 export const PROMETHEUS_PODS = ["prometheus-k8s-0", "prometheus-k8s-1"] as const;
@@ -104,7 +105,7 @@ export interface PromAnswer {
 /** Why one pod could not answer, in words (no stack, no credentials). */
 function describeFailure(pod: string, e: unknown): string {
   if (e instanceof KubeError) {
-    if (e.status === 404) return `pod ${MONITORING_NAMESPACE}/${pod} not found`;
+    if (isNotFound(e)) return `pod ${MONITORING_NAMESPACE}/${pod} not found`;
     if (e.status === 403) {
       return `not allowed to exec into ${MONITORING_NAMESPACE}/${pod} (create pods/exec is forbidden)`;
     }

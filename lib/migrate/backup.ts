@@ -3,8 +3,9 @@
  * (procedures.md §5 step 2), of every object a migration changes: the two Network objects, every
  * machine config pool, the SDN egress objects and egress router pods.
  */
-import { EGRESS_ROUTER_ANNOTATION } from "../kube/network_names.ts";
+import { EGRESS_ROUTER_ANNOTATION } from "../openshift/names.ts";
 import { dump } from "js-yaml";
+import { isNotFound } from "../kube/errors.ts";
 import { R, type ResourceRef } from "../kube/resources.ts";
 import type { Kube, KubeObject } from "../kube/types.ts";
 
@@ -27,8 +28,8 @@ const ITEMS: BackupItem[] = [
   { file: "egressfirewalls.yaml", ref: R.egressFirewall },
 ];
 
-/** Drops what the server owns, so a backup can be re-applied with `oc apply -f`. */
-function clean(o: KubeObject): KubeObject {
+/** Drops what the server owns, so a backup can be re-applied with `oc apply -f`. The one backup cleaner. */
+export function clean(o: KubeObject): KubeObject {
   const { managedFields: _m, ...metadata } = o.metadata as KubeObject["metadata"] & { managedFields?: unknown };
   return { ...o, metadata };
 }
@@ -43,7 +44,7 @@ async function read(kube: Kube, item: BackupItem): Promise<KubeObject[] | undefi
     return item.filter ? all.filter(item.filter) : all;
   } catch (e) {
     // A resource the cluster does not serve (e.g. k8s.ovn.org before the migration) has nothing to back up.
-    if ((e as { status?: number }).status === 404) return undefined;
+    if (isNotFound(e)) return undefined;
     throw e;
   }
 }

@@ -9,11 +9,12 @@ import { clearMigrationStep, getNetworkOperator, operatorPatch, removeLiveAnnota
 import { BlockedError } from "../errors.ts";
 import { R } from "../kube/resources.ts";
 import type { Kube, KubeObject } from "../kube/types.ts";
-import { COND, condition, MIGRATION_ANNOTATION } from "./live_wait.ts";
+import { findCondition as condition } from "../openshift/conditions.ts";
+import { COND, MIGRATION_ANNOTATION } from "../openshift/names.ts";
+import { nodeReady } from "../openshift/nodes.ts";
+import { poolDegraded, poolUpdating } from "../openshift/pools.ts";
 import type { NetworkType } from "./offline.ts";
 import { operatorProblem } from "./operators.ts";
-import { poolDegraded } from "./pools.ts";
-import { isReady } from "./reboot.ts";
 import type { Step, StepContext } from "./step.ts";
 import { watchUntil } from "./wait.ts";
 
@@ -86,17 +87,12 @@ export async function cleanupBlocker(
     };
   }
   const nodes = await kube.list(R.node);
-  const notReady = nodes.filter((n) => !isReady(n)).map((n) => n.metadata.name);
+  const notReady = nodes.filter((n) => !nodeReady(n)).map((n) => n.metadata.name);
   if (notReady.length) {
     return { reason: `nodes are not Ready: ${notReady.join(", ")}`, hint: "Check `oc get nodes`." };
   }
   const pools = await kube.list(R.machineConfigPool);
-  const busy = pools.filter((p) =>
-    poolDegraded(p) ||
-    (p.status?.conditions ?? []).some((c: { type: string; status: string }) =>
-      c.type === "Updating" && c.status === "True"
-    )
-  );
+  const busy = pools.filter((p) => poolDegraded(p) || poolUpdating(p));
   if (busy.length) {
     return {
       reason: `machine config pools are still rolling out or degraded: ${busy.map((p) => p.metadata.name).join(", ")}`,

@@ -5,9 +5,10 @@
 import { BlockedError } from "../errors.ts";
 import { R } from "../kube/resources.ts";
 import type { Kube, KubeObject } from "../kube/types.ts";
-import { MIGRATION_ANNOTATION } from "../kube/network_names.ts";
+import { MIGRATION_ANNOTATION } from "../openshift/names.ts";
+import { bootID, nodeReady } from "../openshift/nodes.ts";
 import { writeBackup } from "./backup.ts";
-import { bootID, isReady, rebootBatches, type RebootMethod, rebootNodes } from "./reboot.ts";
+import { rebootBatches, type RebootMethod, rebootNodes } from "./reboot.ts";
 import type { PlannedCall, Step, StepContext } from "./step.ts";
 import { watchUntil } from "./wait.ts";
 
@@ -97,7 +98,7 @@ export function waitNetworkConfig<O extends { timeoutMs: number }>(
 /** Waits until every node is Ready. */
 export function waitNodesReady<O extends { timeoutMs: number }>(ctx: Ctx<O>) {
   return watchUntil<KubeObject, true>(ctx.kube, R.node, {}, (nodes) => {
-    const notReady = [...nodes.values()].filter((n) => !isReady(n)).map((n) => n.metadata.name);
+    const notReady = [...nodes.values()].filter((n) => !nodeReady(n)).map((n) => n.metadata.name);
     return notReady.length === 0 ? { done: true } : { progress: `waiting for nodes Ready: ${notReady.join(", ")}` };
   }, {
     timeoutMs: ctx.options.timeoutMs,

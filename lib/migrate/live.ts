@@ -5,7 +5,8 @@
  * state machine followed to completion. Every step reads the cluster first, so a resumed run continues
  * where the cluster is and never patches the trigger twice.
  */
-import { EGRESS_ROUTER_ANNOTATION, MANAGED_ANNOTATION } from "../kube/network_names.ts";
+import { EGRESS_ROUTER_ANNOTATION, MANAGED_ANNOTATION, MIGRATION_ANNOTATION } from "../openshift/names.ts";
+import { liveMigrationComplete, liveMigrationInProgress } from "../openshift/live_migration.ts";
 import { dump } from "js-yaml";
 import { BlockedError } from "../errors.ts";
 import { R } from "../kube/resources.ts";
@@ -25,14 +26,14 @@ import {
   getNetworkOperator,
   operatorPatch,
 } from "./common_steps.ts";
-import { followLiveMigration, liveInProgress, liveMigrationComplete, MIGRATION_ANNOTATION } from "./live_wait.ts";
+import { followLiveMigration } from "./live_wait.ts";
 import { deleteNncpStep } from "./nncp.ts";
+import { clean } from "./backup.ts";
 import type { NetworkType, OfflineOptions } from "./offline.ts";
 import { waitOperatorsHealthy } from "./operators.ts";
 import type { Step, StepContext } from "./step.ts";
 import { watchUntil } from "./wait.ts";
 
-export { EGRESS_ROUTER_ANNOTATION, MANAGED_ANNOTATION } from "../kube/network_names.ts";
 /** Progress data: the cluster network MTU before the trigger, and after completion. */
 export const MTU_BEFORE_KEY = "clusterNetworkMTUBefore";
 export const MTU_AFTER_KEY = "clusterNetworkMTU";
@@ -75,7 +76,7 @@ const managedBody = { metadata: { annotations: { [MANAGED_ANNOTATION]: "true" } 
  */
 export async function underWay(kube: Kube, target: string): Promise<boolean> {
   const [nc, no] = await Promise.all([getNetworkConfig(kube), getNetworkOperator(kube)]);
-  return liveInProgress(nc) || no.spec?.migration?.mode === "Live" || liveMigrationComplete(nc, target);
+  return liveMigrationInProgress(nc) || no.spec?.migration?.mode === "Live" || liveMigrationComplete(nc, target);
 }
 
 /** The trigger is in the cluster: the annotation is present and spec.networkType is the target. */
@@ -450,10 +451,6 @@ const EGRESS_ROUTER_BACKUP = "egress-router-pods-deleted.yaml";
 async function saveEgressRouters(ctx: Ctx, pods: KubeObject[]): Promise<void> {
   const dir = ctx.options.backupDir;
   await Deno.mkdir(dir, { recursive: true });
-  const clean = (p: KubeObject) => {
-    const { managedFields: _m, ...metadata } = p.metadata as KubeObject["metadata"] & { managedFields?: unknown };
-    return { ...p, metadata };
-  };
   await Deno.writeTextFile(
     `${dir}/${EGRESS_ROUTER_BACKUP}`,
     dump({ apiVersion: "v1", kind: "List", items: pods.map(clean) }, { lineWidth: -1, noRefs: true }),

@@ -5,14 +5,17 @@
  * migration (`InvalidClusterConfig`), fails it (`NetworkTypeMigrationFailed`), a pool degrades, or a pool
  * stays paused.
  */
-import { formatDuration } from "../cli/durations.ts";
+import { formatDuration } from "../duration.ts";
 import { BlockedError } from "../errors.ts";
 import { R, type ResourceRef } from "../kube/resources.ts";
 import type { Kube, KubeObject } from "../kube/types.ts";
-import { diagnoseDegradedPool, poolDegraded } from "./pools.ts";
+import { diagnoseDegradedPool } from "./pools.ts";
+import { poolDegraded } from "../openshift/pools.ts";
 
-export { COND, MIGRATION_ANNOTATION } from "../kube/network_names.ts";
-import { COND } from "../kube/network_names.ts";
+import { findCondition as condition } from "../openshift/conditions.ts";
+import { liveMigrationComplete, liveMigrationInProgress } from "../openshift/live_migration.ts";
+import { COND } from "../openshift/names.ts";
+import { poolUpdating } from "../openshift/pools.ts";
 const SHORT: Record<string, string> = {
   [COND.inProgress]: "InProgress",
   [COND.mtuReady]: "MTUReady",
@@ -20,28 +23,6 @@ const SHORT: Record<string, string> = {
   [COND.targetInUse]: "TargetCNIInUse",
   [COND.purged]: "OriginalCNIPurged",
 };
-
-interface Condition {
-  type: string;
-  status: string;
-  reason?: string;
-  message?: string;
-}
-
-export const condition = (o: KubeObject | undefined, type: string): Condition | undefined =>
-  (o?.status?.conditions ?? []).find((c: Condition) => c.type === type);
-
-/** procedures.md §6 step 6: the target type in status, InProgress False/Completed, the other four back to Unknown. */
-export function liveMigrationComplete(nc: KubeObject | undefined, target: string): boolean {
-  if (!nc || nc.status?.networkType !== target || nc.spec?.networkType !== target) return false;
-  const ip = condition(nc, COND.inProgress);
-  if (ip?.status !== "False" || ip.reason !== "NetworkTypeMigrationCompleted") return false;
-  return [COND.mtuReady, COND.targetAvailable, COND.targetInUse, COND.purged].every((t) =>
-    condition(nc, t)?.status === "Unknown"
-  );
-}
-
-export const liveInProgress = (nc: KubeObject | undefined) => condition(nc, COND.inProgress)?.status === "True";
 
 /** One line: the five conditions, the network type and MTU, the pools. */
 export function liveProgressLine(nc: KubeObject | undefined, pools: KubeObject[]): string {
@@ -52,16 +33,13 @@ export function liveProgressLine(nc: KubeObject | undefined, pools: KubeObject[]
   });
   const poolText = [...pools].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name)).map((p) => {
     const s = p.status ?? {};
-    const state = p.spec?.paused ? " paused" : updating(p) ? " updating" : "";
+    const state = p.spec?.paused ? " paused" : poolUpdating(p) ? " updating" : "";
     return `${p.metadata.name} ${s.updatedMachineCount ?? 0}/${s.machineCount ?? "?"}${state}`;
   }).join(", ");
   return `live migration: ${conds.join(" ")}; type ${nc?.status?.networkType ?? "?"}, MTU ${
     nc?.status?.clusterNetworkMTU ?? "?"
   }; pools: ${poolText || "none"}`;
 }
-
-const updating = (p: KubeObject) =>
-  (p.status?.conditions ?? []).some((c: Condition) => c.type === "Updating" && c.status === "True");
 
 /** Why CNO rejected the live migration, and what to do about it (cluster-behaviour.md §2.2). */
 export function blockedFix(message: string): string {
@@ -139,7 +117,7 @@ export function followLiveMigration(kube: Kube, opts: FollowOptions): Promise<Fo
     if (liveMigrationComplete(nc, opts.target)) {
       return { done: { networkType: opts.target, clusterNetworkMTU: nc?.status?.clusterNetworkMTU } };
     }
-    if (opts.until === "started" && liveInProgress(nc)) {
+    if (opts.until === "started" && liveMigrationInProgress(nc)) {
       return { done: { networkType: nc?.status?.networkType ?? "", clusterNetworkMTU: nc?.status?.clusterNetworkMTU } };
     }
     const degraded = condition(co, "Degraded");

@@ -24,8 +24,10 @@ import {
 } from "./common_steps.ts";
 import { waitOperatorsHealthy } from "./operators.ts";
 import { waitForPoolsOnPlugin } from "./pools.ts";
-import { sleep } from "./wait.ts";
-import { bootID } from "./reboot.ts";
+import { sleep } from "../sleep.ts";
+import { bootID } from "../openshift/nodes.ts";
+import { MCO_ANNOTATION } from "../openshift/names.ts";
+import { findCondition } from "../openshift/conditions.ts";
 import type { Step, StepContext } from "./step.ts";
 import { deleteNncpStep } from "./nncp.ts";
 
@@ -189,9 +191,7 @@ async function verifyNodesOnPoolConfig(ctx: Ctx): Promise<void> {
   const nodes = await ctx.kube.listMetadata(R.node);
   const bad = nodes.filter((n) => {
     const a = n.metadata.annotations ?? {};
-    return a["machineconfiguration.openshift.io/currentConfig"] !==
-        a["machineconfiguration.openshift.io/desiredConfig"] ||
-      a["machineconfiguration.openshift.io/state"] !== "Done";
+    return a[MCO_ANNOTATION.current] !== a[MCO_ANNOTATION.desired] || a[MCO_ANNOTATION.state] !== "Done";
   });
   if (bad.length) {
     throw new BlockedError(
@@ -209,11 +209,9 @@ const ERROR_WAITING = new Set(["CrashLoopBackOff", "CreateContainerError", "RunC
 export function podError(p: KubeObject): string | undefined {
   const s = p.status ?? {};
   if (s.phase === "Failed" || s.phase === "Unknown") return s.phase;
-  const sandbox = (s.conditions ?? []).find((c: { type: string; status: string; reason?: string }) =>
-    c.type === "PodReadyToStartContainers" && c.status === "False"
-  );
+  const sandbox = findCondition(p, "PodReadyToStartContainers");
   // Without a reason the sandbox is merely being created (ContainerCreating right after a reboot): not an error.
-  if (sandbox?.reason) return sandbox.reason;
+  if (sandbox?.status === "False" && sandbox.reason) return sandbox.reason;
   for (const cs of s.containerStatuses ?? []) {
     const reason = cs.state?.waiting?.reason;
     if (reason && ERROR_WAITING.has(reason)) return reason;

@@ -1,12 +1,13 @@
 /** Cluster operators healthy, as the documented wait script checks them (procedures.md §5 step 3). */
-import { formatDuration } from "../cli/durations.ts";
+import { formatDuration } from "../duration.ts";
 import { BlockedError } from "../errors.ts";
 import { R } from "../kube/resources.ts";
+import { findCondition } from "../openshift/conditions.ts";
 import type { Kube, KubeObject } from "../kube/types.ts";
-import { sleep, watchUntil } from "./wait.ts";
+import { watchUntil } from "./wait.ts";
+import { sleep } from "../sleep.ts";
 
-const status = (o: KubeObject, type: string): string | undefined =>
-  (o.status?.conditions ?? []).find((c: { type: string }) => c.type === type)?.status;
+const status = (o: KubeObject, type: string): string | undefined => findCondition(o, type)?.status;
 
 /** Why an operator is not healthy (Available=True, Progressing=False, Degraded=False), or undefined. */
 export function operatorProblem(o: KubeObject): string | undefined {

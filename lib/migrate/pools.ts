@@ -2,40 +2,15 @@
  * Machine config pool rollouts as the MCO reports them (cluster-behaviour.md §5): when a pool has
  * finished, whether its rendered config runs the target plugin, and a diagnosis when it degrades.
  */
-import { formatDuration } from "../cli/durations.ts";
+import { formatDuration } from "../duration.ts";
 import { BlockedError } from "../errors.ts";
 import { R } from "../kube/resources.ts";
+import { findCondition } from "../openshift/conditions.ts";
+import { MCO_ANNOTATION, MCO_NAMESPACE } from "../openshift/names.ts";
+import { poolDegraded, poolSettled, renderedRunsPlugin } from "../openshift/pools.ts";
 import type { Kube, KubeObject } from "../kube/types.ts";
-import { sleep, watchUntil } from "./wait.ts";
-
-export const MCO_NAMESPACE = "openshift-machine-config-operator";
-export const ANN = {
-  current: "machineconfiguration.openshift.io/currentConfig",
-  desired: "machineconfiguration.openshift.io/desiredConfig",
-  state: "machineconfiguration.openshift.io/state",
-  reason: "machineconfiguration.openshift.io/reason",
-} as const;
-
-const cond = (o: KubeObject, type: string) =>
-  (o.status?.conditions ?? []).find((c: { type: string }) => c.type === type) as
-    | { status: string; reason?: string; message?: string }
-    | undefined;
-
-/** The pool has rolled every node to the configuration it currently targets. */
-export function poolSettled(p: KubeObject): boolean {
-  const s = p.status ?? {};
-  return Boolean(p.spec?.configuration?.name) &&
-    s.configuration?.name === p.spec.configuration.name &&
-    s.machineCount === s.updatedMachineCount &&
-    s.machineCount === s.readyMachineCount &&
-    (s.unavailableMachineCount ?? 0) === 0 &&
-    cond(p, "Updated")?.status === "True";
-}
-
-export function poolDegraded(p: KubeObject): boolean {
-  return (p.status?.degradedMachineCount ?? 0) > 0 || cond(p, "Degraded")?.status === "True" ||
-    cond(p, "NodeDegraded")?.status === "True";
-}
+import { watchUntil } from "./wait.ts";
+import { sleep } from "../sleep.ts";
 
 export function poolProgress(pools: Iterable<KubeObject>): string {
   return [...pools].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name)).map((p) =>
@@ -44,13 +19,6 @@ export function poolProgress(pools: Iterable<KubeObject>): string {
 }
 
 const unpause = (name: string) => `oc patch mcp/${name} --type merge -p '{"spec":{"paused":false}}'`;
-
-/** A rendered MachineConfig's Ignition runs `configure-ovs.sh <plugin>`. */
-export function renderedRunsPlugin(mc: KubeObject | undefined, plugin: string): boolean {
-  const units = mc?.spec?.config?.systemd?.units ?? [];
-  const line = `configure-ovs.sh ${plugin}`;
-  return units.some((u: { contents?: string }) => (u.contents ?? "").includes(line));
-}
 
 export interface RolloutWaitOptions {
   plugin: string;
@@ -127,19 +95,21 @@ export async function waitForPoolsOnPlugin(kube: Kube, opts: RolloutWaitOptions)
 /** What is wrong with a degraded pool: the node, its MCD reason, and the daemon pod to read. */
 export async function diagnoseDegradedPool(kube: Kube, pool: KubeObject): Promise<BlockedError> {
   const nodes = await kube.listMetadata(R.node);
-  const bad = nodes.filter((n) => ["Degraded", "Unreconcilable"].includes(n.metadata.annotations?.[ANN.state] ?? ""));
+  const bad = nodes.filter((n) =>
+    ["Degraded", "Unreconcilable"].includes(n.metadata.annotations?.[MCO_ANNOTATION.state] ?? "")
+  );
   const daemons = await kube.list(R.pod, { namespace: MCO_NAMESPACE });
   const daemonOn = (node: string) =>
     daemons.find((p) => p.spec?.nodeName === node && p.metadata.name.startsWith("machine-config-daemon-"));
   const lines = bad.map((n) => {
-    const reason = n.metadata.annotations?.[ANN.reason] || "(no reason given)";
+    const reason = n.metadata.annotations?.[MCO_ANNOTATION.reason] || "(no reason given)";
     const pod = daemonOn(n.metadata.name);
     const read = pod
       ? `oc logs -n ${MCO_NAMESPACE} ${pod.metadata.name} -c machine-config-daemon`
       : `oc get pods -n ${MCO_NAMESPACE} -o wide | grep ${n.metadata.name}`;
     return `node ${n.metadata.name}: ${reason}\n    read the daemon's log: ${read}`;
   });
-  const message = cond(pool, "NodeDegraded")?.message ?? cond(pool, "Degraded")?.message ?? "";
+  const message = findCondition(pool, "NodeDegraded")?.message ?? findCondition(pool, "Degraded")?.message ?? "";
   return new BlockedError(
     `Machine config pool ${pool.metadata.name} is degraded${message ? ` (${message})` : ""}.` +
       (lines.length ? `\n  ${lines.join("\n  ")}` : ""),

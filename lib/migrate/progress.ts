@@ -7,6 +7,7 @@
 import { R } from "../kube/resources.ts";
 import type { Kube, KubeObject } from "../kube/types.ts";
 import { KubeError } from "../errors.ts";
+import { sleep } from "../sleep.ts";
 
 export const PROGRESS_NAMESPACE = "kube-system";
 export const PROGRESS_NAME = "oc-ovn-migrate-progress";
@@ -128,7 +129,7 @@ export class Progress {
       } catch (e) {
         const status = e instanceof KubeError ? e.status ?? 0 : 0;
         if (attempt >= 5 || !(status >= 500 || status === 429)) throw e;
-        await new Promise((r) => setTimeout(r, 500 * attempt));
+        await sleep(500 * attempt);
       }
     }
   }

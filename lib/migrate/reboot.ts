@@ -3,13 +3,15 @@
  * machine-config-daemon pod (`chroot /rootfs shutdown -r +1`, retried), by ssh, or by the user. Every
  * reboot is verified by the node's bootID changing and the node returning Ready.
  */
-import { formatDuration } from "../cli/durations.ts";
+import { formatDuration } from "../duration.ts";
 import { BlockedError } from "../errors.ts";
 import { R } from "../kube/resources.ts";
 import type { Kube, KubeObject } from "../kube/types.ts";
-import { MCO_NAMESPACE } from "./pools.ts";
+import { MCO_NAMESPACE } from "../openshift/names.ts";
+import { bootID, internalIP, isMaster, nodeReady } from "../openshift/nodes.ts";
 import type { Progress } from "./progress.ts";
-import { sleep, watchUntil } from "./wait.ts";
+import { watchUntil } from "./wait.ts";
+import { sleep } from "../sleep.ts";
 
 /** How nodes are rebooted: through the machine-config-daemon pod (documented), over ssh, or by the user. */
 export type RebootMethod = "exec" | "ssh" | "none";
@@ -35,15 +37,6 @@ export interface RebootOptions {
 
 export const REBOOT_COMMAND = ["chroot", "/rootfs", "shutdown", "-r", "+1"];
 const REQUESTS_KEY = "rebootRequests";
-
-export const bootID = (n: KubeObject): string => n.status?.nodeInfo?.bootID ?? "";
-export const isReady = (n: KubeObject): boolean =>
-  (n.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === "Ready" && c.status === "True");
-export const isMaster = (n: KubeObject): boolean =>
-  "node-role.kubernetes.io/master" in (n.metadata.labels ?? {}) ||
-  "node-role.kubernetes.io/control-plane" in (n.metadata.labels ?? {});
-const internalIP = (n: KubeObject): string | undefined =>
-  (n.status?.addresses ?? []).find((a: { type: string }) => a.type === "InternalIP")?.address;
 
 /** Batches in reboot order: workers (and other pools) in groups of `batch`, masters one by one unless allowed. */
 export function rebootBatches(nodes: KubeObject[], batch: number | "all", allowAllMasters: boolean): KubeObject[][] {
@@ -159,7 +152,7 @@ async function waitRebooted(kube: Kube, names: string[], before: Record<string, 
       nodes,
     ) => {
       const waiting = [...nodes.values()].filter((n) =>
-        wanted.has(n.metadata.name) && (bootID(n) === before[n.metadata.name] || !isReady(n))
+        wanted.has(n.metadata.name) && (bootID(n) === before[n.metadata.name] || !nodeReady(n))
       );
       const seen = [...nodes.values()].filter((n) => wanted.has(n.metadata.name)).length;
       if (seen === wanted.size && waiting.length === 0) return { done: true };

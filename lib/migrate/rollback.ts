@@ -24,7 +24,7 @@ import {
   waitNetworkConfig,
   waitNodesReady,
 } from "./common_steps.ts";
-import { MIGRATION_ANNOTATION } from "./live_wait.ts";
+import { MIGRATION_ANNOTATION } from "../openshift/names.ts";
 import { waitOperatorsHealthy } from "./operators.ts";
 import { waitForPoolsOnPlugin } from "./pools.ts";
 import type { Step } from "./step.ts";

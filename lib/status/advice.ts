@@ -3,10 +3,12 @@
  * network operator (cluster-behaviour.md §2.2), the blocked metric's reasons (§3), the §2.5 stall causes
  * (paused or degraded pools, unmanaged DaemonSets in openshift-sdn) and CNO's failure messages.
  */
-import { poolDegraded } from "../migrate/pools.ts";
+import { poolDegraded } from "../openshift/pools.ts";
 import { candidateBlocks, effectiveInternalSubnets, findFree, type InternalKind, parseCidr } from "../verify/cidr.ts";
 import type { KubeObject } from "../kube/types.ts";
-import { cnoError, findCond, isLive, networkDegraded, SDN, unmanagedSdnDaemonSets } from "./phase.ts";
+import { cnoError, isLive, networkDegraded, unmanagedSdnDaemonSets } from "./phase.ts";
+import { findCondition } from "../openshift/conditions.ts";
+import { SDN } from "../openshift/names.ts";
 import type { ClusterView, Phase, Problem } from "./types.ts";
 
 const STATE_ANN = "machineconfiguration.openshift.io/state";
@@ -170,7 +172,7 @@ function degradedPoolProblem(view: ClusterView, pool: KubeObject): Problem {
   const bad = view.nodes.filter((n) =>
     ["Degraded", "Unreconcilable"].includes(n.metadata.annotations?.[STATE_ANN] ?? "")
   );
-  const msg = findCond(pool, "NodeDegraded")?.message ?? findCond(pool, "Degraded")?.message ?? "";
+  const msg = findCondition(pool, "NodeDegraded")?.message ?? findCondition(pool, "Degraded")?.message ?? "";
   return {
     reason: "MachineConfigPoolDegraded",
     severity: "failed",

@@ -4,17 +4,18 @@
  * a live migration runs, egress router pods when CNO refuses because of them, openshift-sdn DaemonSets
  * during a live migration), and rendered MachineConfigs are cached by name (their content never changes).
  */
-import { EGRESS_ROUTER_ANNOTATION } from "../kube/network_names.ts";
+import { EGRESS_ROUTER_ANNOTATION } from "../openshift/names.ts";
 import { R } from "../kube/resources.ts";
 import type { Kube, KubeObject } from "../kube/types.ts";
 import { readLiveMigrationMetrics } from "../metrics/live_migration.ts";
 import { readProgress } from "../migrate/progress.ts";
-import { ANN } from "../migrate/pools.ts";
+import { MCO_ANNOTATION as ANN } from "../openshift/names.ts";
 import { explainBlock } from "./advice.ts";
-import { cnoError, findCond, isLive, networkDegraded } from "./phase.ts";
+import { cnoError, isLive, networkDegraded } from "./phase.ts";
+import { findCondition } from "../openshift/conditions.ts";
 import { type ClusterView, emptyView, type SectionName } from "./types.ts";
 
-export { EGRESS_ROUTER_ANNOTATION } from "../kube/network_names.ts";
+export { EGRESS_ROUTER_ANNOTATION } from "../openshift/names.ts";
 
 type StatusKube = Pick<Kube, "get" | "list" | "listMetadata" | "exec">;
 
@@ -84,7 +85,7 @@ export async function readEgressRouterPods(kube: Pick<Kube, "listMetadata">, vie
 
 /** A live migration under way (or triggered): DaemonSets left in openshift-sdn decide whether it can finish. */
 export function wantsSdnDaemonSets(view: ClusterView): boolean {
-  const c = findCond(view.networkConfig, "NetworkTypeMigrationInProgress");
+  const c = findCondition(view.networkConfig, "NetworkTypeMigrationInProgress");
   return isLive(view) && c?.status === "True";
 }
 

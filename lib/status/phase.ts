@@ -4,11 +4,13 @@
  * the pools and nodes. The progress record is only a hint (boot IDs at the flip, from/method).
  */
 import type { KubeObject } from "../kube/types.ts";
-import { poolDegraded, poolSettled } from "../migrate/pools.ts";
+import { poolDegraded, poolSettled } from "../openshift/pools.ts";
+import { type Condition, findCondition } from "../openshift/conditions.ts";
+import { liveMigrationComplete } from "../openshift/live_migration.ts";
+import { bootID, nodeReady } from "../openshift/nodes.ts";
 import type { ClusterView, Phase, PhaseState } from "./types.ts";
 
-export { COND, CONDITION_TYPES, MIGRATION_ANNOTATION, OVN, SDN } from "../kube/network_names.ts";
-import { COND, MIGRATION_ANNOTATION, OVN, SDN } from "../kube/network_names.ts";
+import { COND, MIGRATION_ANNOTATION, OVN, SDN } from "../openshift/names.ts";
 
 export const LIVE_STEPS = [
   "deploy the target plugin beside the original",
@@ -22,24 +24,12 @@ export const OFFLINE_STEPS = [
   "reboot every node",
 ];
 
-export interface Cond {
-  type: string;
-  status: string;
-  reason?: string;
-  message?: string;
-  lastTransitionTime?: string;
-}
-
-export function findCond(o: KubeObject | undefined, type: string): Cond | undefined {
-  return (o?.status?.conditions ?? []).find((c: Cond) => c.type === type);
-}
-
 const other = (t: string) => t === OVN ? SDN : OVN;
 
 /** The ClusterOperator `network` Degraded condition, when True. */
-export function networkDegraded(view: ClusterView): Cond | undefined {
+export function networkDegraded(view: ClusterView): Condition | undefined {
   const co = view.clusterOperators.find((o) => o.metadata.name === "network");
-  const d = findCond(co, "Degraded");
+  const d = findCondition(co, "Degraded");
   return d?.status === "True" ? d : undefined;
 }
 
@@ -49,14 +39,11 @@ export function bootIDsAtFlip(view: ClusterView): Record<string, string> | undef
   return ids && typeof ids === "object" ? ids as Record<string, string> : undefined;
 }
 
-export const bootID = (n: KubeObject): string => n.status?.nodeInfo?.bootID ?? "";
-export const nodeReady = (n: KubeObject) => findCond(n, "Ready")?.status === "True";
-
 /** Is this a live migration (annotation, Live mode, or the live conditions present)? */
 export function isLive(view: ClusterView): boolean {
   const nc = view.networkConfig;
   return MIGRATION_ANNOTATION in (nc?.metadata.annotations ?? {}) ||
-    view.networkOperator?.spec?.migration?.mode === "Live" || findCond(nc, COND.inProgress) !== undefined;
+    view.networkOperator?.spec?.migration?.mode === "Live" || findCondition(nc, COND.inProgress) !== undefined;
 }
 
 function phase(p: Omit<Phase, "rollback"> & { rollback?: boolean }): Phase {
@@ -65,7 +52,7 @@ function phase(p: Omit<Phase, "rollback"> & { rollback?: boolean }): Phase {
 
 /** The step of a live migration in progress, from the conditions and status (§2.4, §2.8). */
 export function liveStep(nc: KubeObject): { step: number; detail: string } {
-  const c = (t: string) => findCond(nc, t);
+  const c = (t: string) => findCondition(nc, t);
   const st = nc.status ?? {};
   const to = nc.spec?.networkType;
   const mtu = st.migration?.mtu;
@@ -132,8 +119,7 @@ export function inferPhase(view: ClusterView): Phase {
 function livePhase(view: ClusterView, nc: KubeObject): Phase {
   const to: string = nc.spec?.networkType ?? null;
   const from = fromOf(view, to);
-  const statusType = nc.status?.networkType;
-  const inProgress = findCond(nc, COND.inProgress);
+  const inProgress = findCondition(nc, COND.inProgress);
   const degraded = networkDegraded(view);
   const base = { method: "live" as const, steps: 4, from, to };
   const stepTitle = (step: number, state: PhaseState = "live") =>
@@ -178,13 +164,13 @@ function livePhase(view: ClusterView, nc: KubeObject): Phase {
     return phase({ ...base, state: "live", step, title: stepTitle(step), detail });
   }
 
-  if (statusType === to && (inProgress === undefined || inProgress.reason === "NetworkTypeMigrationCompleted")) {
+  if (liveMigrationComplete(nc, to)) {
     return phase({
       ...base,
       state: "complete",
       step: null,
       title: `complete: the cluster runs ${to}`,
-      detail: inProgress ? "NetworkTypeMigrationInProgress=False (NetworkTypeMigrationCompleted)" : "",
+      detail: "NetworkTypeMigrationInProgress=False (NetworkTypeMigrationCompleted)",
     });
   }
 
@@ -336,7 +322,7 @@ function offlinePhase(view: ClusterView, nc: KubeObject): Phase {
       });
     }
   } else if (
-    notReady > 0 || findCond(view.clusterOperators.find((o) => o.metadata.name === "network"), "Progressing")
+    notReady > 0 || findCondition(view.clusterOperators.find((o) => o.metadata.name === "network"), "Progressing")
         ?.status === "True"
   ) {
     return phase({

@@ -4,9 +4,12 @@
  */
 import type { KubeObject } from "../kube/types.ts";
 import { operatorProblem } from "../migrate/operators.ts";
-import { ANN } from "../migrate/pools.ts";
+import { MCO_ANNOTATION as ANN } from "../openshift/names.ts";
 import { problems } from "./advice.ts";
-import { bootID, bootIDsAtFlip, CONDITION_TYPES, findCond, inferPhase, nodeReady } from "./phase.ts";
+import { bootIDsAtFlip, inferPhase } from "./phase.ts";
+import { findCondition } from "../openshift/conditions.ts";
+import { CONDITION_TYPES } from "../openshift/names.ts";
+import { bootID, nodeReady } from "../openshift/nodes.ts";
 import { timing } from "./timing.ts";
 import {
   type ClusterView,
@@ -26,7 +29,9 @@ export const MAX_LAGGARDS = 50;
 
 function conditionsSection(view: ClusterView): Section<ConditionRow[]> {
   if (!view.networkConfig) return { error: view.errors.networkConfig ?? "network.config/cluster not found" };
-  return CONDITION_TYPES.map((type) => findCond(view.networkConfig, type)).filter((c) => c !== undefined).map((c) => ({
+  return CONDITION_TYPES.map((type) => findCondition(view.networkConfig, type)).filter((c) => c !== undefined).map((
+    c,
+  ) => ({
     type: c.type,
     status: c.status,
     reason: c.reason ?? "",
@@ -48,7 +53,7 @@ function poolsSection(view: ClusterView): Section<PoolRow[]> {
       degraded: s.degradedMachineCount ?? 0,
       unavailable: s.unavailableMachineCount ?? 0,
       paused: Boolean(p.spec?.paused),
-      updating: findCond(p, "Updating")?.status === "True",
+      updating: findCondition(p, "Updating")?.status === "True",
       configuration,
       plugin: configuration ? view.renderedPlugin.get(configuration) ?? null : null,
     };
@@ -132,15 +137,15 @@ function nodesSection(view: ClusterView, ph: Phase): Section<NodesSection> {
 
 function operatorsSection(view: ClusterView): Section<OperatorRow[]> {
   if (view.errors.clusterOperators) return { error: view.errors.clusterOperators };
-  const st = (o: KubeObject, t: string) => findCond(o, t)?.status ?? "Unknown";
+  const st = (o: KubeObject, t: string) => findCondition(o, t)?.status ?? "Unknown";
   return view.clusterOperators.filter((o) => operatorProblem(o)).sort((a, b) =>
     a.metadata.name.localeCompare(b.metadata.name)
   ).map((o) => {
-    const bad = findCond(o, "Degraded")?.status === "True"
-      ? findCond(o, "Degraded")
-      : findCond(o, "Available")?.status !== "True"
-      ? findCond(o, "Available")
-      : findCond(o, "Progressing");
+    const bad = findCondition(o, "Degraded")?.status === "True"
+      ? findCondition(o, "Degraded")
+      : findCondition(o, "Available")?.status !== "True"
+      ? findCondition(o, "Available")
+      : findCondition(o, "Progressing");
     return {
       name: o.metadata.name,
       available: st(o, "Available"),

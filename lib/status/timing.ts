@@ -4,11 +4,13 @@
  * reboot after the flip (§1). The estimate assumes the remaining updates go at the average pace so far.
  */
 import type { KubeObject } from "../kube/types.ts";
-import { COND, findCond } from "./phase.ts";
+import { findCondition } from "../openshift/conditions.ts";
+import { COND } from "../openshift/names.ts";
+import { bootID } from "../openshift/nodes.ts";
 import type { ClusterView, Phase, Timing } from "./types.ts";
 
 const updating = (p: KubeObject) =>
-  findCond(p, "Updating")?.status === "True" ||
+  findCondition(p, "Updating")?.status === "True" ||
   (p.spec?.configuration?.name && p.spec.configuration.name !== p.status?.configuration?.name);
 
 /** Nodes done in the rollout under way: the pools' updated counts while any rolls, else 0 or all. */
@@ -25,8 +27,8 @@ function nodeUpdates(view: ClusterView, ph: Phase): { done: number; total: numbe
   const total = 2 * n;
   if (ph.state === "complete") return { done: total, total };
   const nc = view.networkConfig;
-  const reason = (t: string) => findCond(nc, t)?.reason;
-  const statusOf = (t: string) => findCond(nc, t)?.status;
+  const reason = (t: string) => findCondition(nc, t)?.reason;
+  const statusOf = (t: string) => findCondition(nc, t)?.status;
   if (ph.method === "live") {
     switch (ph.step) {
       case 1:
@@ -60,7 +62,7 @@ function nodeUpdates(view: ClusterView, ph: Phase): { done: number; total: numbe
   const ids = view.progress?.data?.bootIDsAtFlip as Record<string, string> | undefined;
   if (ids) {
     const rebooted = view.nodes.filter((x) =>
-      ids[x.metadata.name] !== undefined && ids[x.metadata.name] !== (x.status?.nodeInfo?.bootID ?? "")
+      ids[x.metadata.name] !== undefined && ids[x.metadata.name] !== bootID(x)
     ).length;
     return { done: n + rebooted, total };
   }
@@ -68,7 +70,7 @@ function nodeUpdates(view: ClusterView, ph: Phase): { done: number; total: numbe
 }
 
 function startedAt(view: ClusterView, ph: Phase): string | null {
-  const inProgress = findCond(view.networkConfig, COND.inProgress);
+  const inProgress = findCondition(view.networkConfig, COND.inProgress);
   if (ph.method === "live" && inProgress?.status === "True" && inProgress.lastTransitionTime) {
     return inProgress.lastTransitionTime;
   }
@@ -81,7 +83,7 @@ export function timing(view: ClusterView, ph: Phase, now: number): Timing {
   const start = ph.method ? startedAt(view, ph) : null;
   const startMs = start ? Date.parse(start) : NaN;
   let end = now;
-  const inProgress = findCond(view.networkConfig, COND.inProgress);
+  const inProgress = findCondition(view.networkConfig, COND.inProgress);
   if (ph.state === "complete" && inProgress?.status === "False" && inProgress.lastTransitionTime) {
     end = Date.parse(inProgress.lastTransitionTime);
   }

@@ -5,6 +5,7 @@
  * per namespace.
  */
 import { load } from "js-yaml";
+import { httpStatus, isNotFound } from "../kube/errors.ts";
 import type { Kube, KubeObject, PartialObject } from "../kube/types.ts";
 import { R, type ResourceRef } from "../kube/resources.ts";
 import {
@@ -59,17 +60,13 @@ const CNO_SDN_DAEMONSETS = new Set(["sdn", "sdn-controller", "ovs"]);
 // deno-lint-ignore no-explicit-any
 type Any = any;
 
-const statusOf = (e: unknown): number | undefined => {
-  const s = (e as { status?: unknown })?.status ?? (e as { statusCode?: unknown })?.statusCode;
-  return typeof s === "number" ? s : undefined;
-};
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 async function read<T>(f: () => Promise<T>): Promise<Read<T>> {
   try {
     return { value: await f() };
   } catch (e) {
-    const status = statusOf(e);
+    const status = httpStatus(e);
     return status === undefined ? { error: messageOf(e) } : { error: messageOf(e), status };
   }
 }
@@ -79,8 +76,8 @@ async function readServed<T>(f: () => Promise<T[]>): Promise<Read<ListFact<T>>> 
   try {
     return { value: { served: true, items: await f() } };
   } catch (e) {
-    const status = statusOf(e);
-    if (status === 404) return { value: { served: false, items: [] } };
+    const status = httpStatus(e);
+    if (isNotFound(e)) return { value: { served: false, items: [] } };
     return status === undefined ? { error: messageOf(e) } : { error: messageOf(e), status };
   }
 }
@@ -421,7 +418,7 @@ export async function collectFacts(kube: FactsKube, opts: CollectOptions = {}): 
       try {
         return { served: true, ...countOf(await kube.listMetadata(ref)) };
       } catch (e) {
-        if (statusOf(e) === 404) return { served: false, count: 0, sample: [] };
+        if (isNotFound(e)) return { served: false, count: 0, sample: [] };
         throw e;
       }
     };

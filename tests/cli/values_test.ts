@@ -1,5 +1,5 @@
 import { equal, ok, throws } from "node:assert/strict";
-import { formatDuration, parseGoDuration, parseTimeout } from "../../lib/cli/durations.ts";
+import { formatDuration, parseGoDuration, parseTimeout } from "../../lib/duration.ts";
 import { cidrFamily, collect, parseBatch, parseCidr, parseMtu, parseVerbosity } from "../../lib/cli/flag_values.ts";
 
 Deno.test("Go durations", () => {

@@ -1,7 +1,6 @@
 import { assert, assertEquals, assertMatch, assertThrows } from "./_assert.ts";
 import { ConfigError, UsageError } from "../../lib/errors.ts";
 import { kubeconfigFiles, type KubeconfigHost, resolveKubeconfig } from "../../lib/kube/kubeconfig.ts";
-import { parseKubeDuration } from "../../lib/kube/duration.ts";
 import { b64, CA_PEM, CLIENT_CERT, CLIENT_KEY, globals, simpleKubeconfig, writeKubeconfig } from "./_fixtures.ts";
 
 function host(env: Record<string, string>, cwd = "/"): KubeconfigHost {
@@ -243,16 +242,22 @@ Deno.test("exec credential plugin settings are resolved (relative command agains
   assertEquals(r.token, undefined);
 });
 
-Deno.test("kubectl durations for --request-timeout", () => {
-  assertEquals(parseKubeDuration("0"), 0);
-  assertEquals(parseKubeDuration("30s"), 30_000);
-  assertEquals(parseKubeDuration("1m"), 60_000);
-  assertEquals(parseKubeDuration("2m30s"), 150_000);
-  assertEquals(parseKubeDuration("250ms"), 250);
-  assertEquals(parseKubeDuration("1.5h"), 5_400_000);
-  assertEquals(parseKubeDuration("45"), 45_000);
-  assertThrows(() => parseKubeDuration("ten seconds"), UsageError);
-  assertThrows(() => parseKubeDuration("5x"), UsageError);
+Deno.test("--request-timeout in kubectl's syntax becomes the request timeout; bad syntax is a usage error", async () => {
+  const dir = await Deno.makeTempDir();
+  const file = await writeKubeconfig(dir, "k.yaml", simpleKubeconfig("https://k.example:6443", { token: "t" }));
+  const ms = (requestTimeout: string) =>
+    resolveKubeconfig({ ...globals({ kubeconfig: file }), requestTimeout }, host({}));
+  for (
+    const [text, want] of [["0", 0], ["30s", 30_000], ["2m30s", 150_000], ["250ms", 250], ["1.5h", 5_400_000], [
+      "45",
+      45_000,
+    ]] as const
+  ) {
+    assertEquals(ms(text).requestTimeoutMs, want, text);
+  }
+  for (const bad of ["ten seconds", "5x", "-1s"]) {
+    assertMatch(assertThrows(() => ms(bad), UsageError).message, /--request-timeout/);
+  }
 });
 
 Deno.test("KUBECONFIG is split by the OS path separator, duplicates dropped, relative paths made absolute", () => {

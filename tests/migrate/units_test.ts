@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import type { KubeObject } from "../../lib/kube/types.ts";
 import { podError } from "../../lib/migrate/offline.ts";
-import { poolSettled, renderedRunsPlugin } from "../../lib/migrate/pools.ts";
+import { poolSettled, renderedRunsPlugin } from "../../lib/openshift/pools.ts";
 import { rebootBatches } from "../../lib/migrate/reboot.ts";
 import { primaryNicNncps } from "../../lib/migrate/nncp.ts";
 

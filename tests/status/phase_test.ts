@@ -192,3 +192,26 @@ Deno.test("timing: elapsed since InProgress=True and an ETA from the pace of nod
   assert.equal(b.timing.elapsedSeconds, 800);
   assert.equal(b.timing.etaSeconds, null);
 });
+
+Deno.test("status says complete exactly when execute stops waiting (one definition of live migration complete)", async () => {
+  const { liveMigrationComplete } = await import("../../lib/openshift/live_migration.ts");
+  const done = (over: Partial<Record<string, string>> = {}) =>
+    [
+      cond(`${N}InProgress`, "False", `${N}Completed`),
+      ...["MTUReady", "TargetCNIAvailable", "TargetCNIInUse", "OriginalCNIPurged"].map((t) =>
+        cond(`${N}${t}`, over[t] ?? "Unknown", `${N}NotInProgress`)
+      ),
+    ];
+  const onOvn = { networkType: "OVNKubernetes" };
+  const cases: [string, KubeObject, boolean][] = [
+    ["all five reset", liveConfig(done(), onOvn), true],
+    // Where the two used to differ: status called these complete while execute kept waiting.
+    ["annotated, spec == status, no conditions yet", liveConfig([], onOvn), false],
+    ["InProgress Completed but TargetCNIInUse still True", liveConfig(done({ TargetCNIInUse: "True" }), onOvn), false],
+    ["status still on the original plugin", liveConfig(done()), false],
+  ];
+  for (const [name, nc, complete] of cases) {
+    assert.equal(liveMigrationComplete(nc, "OVNKubernetes"), complete, name);
+    assert.equal(inferPhase(view({ networkConfig: nc })).state === "complete", complete, name);
+  }
+});

@@ -1,9 +1,9 @@
 import { valueOf } from "../facts.ts";
-import { EGRESS_ROUTER_ANNOTATION as ASSIGN_MACVLAN } from "../../kube/network_names.ts";
+import { EGRESS_ROUTER_ANNOTATION as ASSIGN_MACVLAN } from "../../openshift/names.ts";
 import type { Check, CheckResult } from "./types.ts";
 import { capObjects, fail, listNames, nsName, pass, plural, verb, warn } from "./util.ts";
 
-export { EGRESS_ROUTER_ANNOTATION as ASSIGN_MACVLAN } from "../../kube/network_names.ts";
+export { EGRESS_ROUTER_ANNOTATION as ASSIGN_MACVLAN } from "../../openshift/names.ts";
 
 export const egressRouterPods: Check = {
   id: "egress-router-pods",

@@ -1,5 +1,5 @@
 import { conditionStatus, valueOf } from "../facts.ts";
-import { MIGRATION_ANNOTATION as LIVE_ANNOTATION } from "../../kube/network_names.ts";
+import { MIGRATION_ANNOTATION as LIVE_ANNOTATION } from "../../openshift/names.ts";
 import type { Check, CheckResult } from "./types.ts";
 import { fail, pass, warn } from "./util.ts";
 import { isSourcePlugin } from "../version.ts";

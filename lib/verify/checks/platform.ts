@@ -1,5 +1,5 @@
 import { valueOf } from "../facts.ts";
-import { MANAGED_ANNOTATION } from "../../kube/network_names.ts";
+import { MANAGED_ANNOTATION } from "../../openshift/names.ts";
 import type { Check, CheckResult } from "./types.ts";
 import { fail, isHyperShift, isManaged, pass, warn } from "./util.ts";
 

@@ -1,6 +1,7 @@
 /**
  * Durations the way kubectl reads them: Go's time.ParseDuration ("1h30m", "2.5s", "300ms") and, for
- * timeouts, a bare integer meaning seconds ("0" = no timeout), as client-go's ParseTimeout does.
+ * timeouts, a bare integer meaning seconds ("0" = no timeout), as client-go's ParseTimeout does. The one
+ * parser of the product: flags, the kubeconfig's request timeout and messages all go through it.
  */
 const UNIT_MS: Record<string, number> = {
   ns: 1e-6,
