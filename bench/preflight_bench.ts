@@ -5,7 +5,7 @@
  * the documentation has an administrator run them.
  */
 import type { Sim } from "../sim/sim.ts";
-import { PERMISSION_FLAGS } from "../scripts/permissions.ts";
+import { PERMISSION_FLAGS } from "../lib/permissions.ts";
 import { type Cmd, measure, type Measurement } from "./measure.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;

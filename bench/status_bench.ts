@@ -9,7 +9,7 @@
  */
 import { parseArgs } from "node:util";
 import { type Sim, startSim } from "../sim/sim.ts";
-import { PERMISSION_FLAGS } from "../scripts/permissions.ts";
+import { PERMISSION_FLAGS } from "../lib/permissions.ts";
 import type { RequestRecord } from "../sim/server/request_log.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;

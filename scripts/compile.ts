@@ -1,11 +1,11 @@
 /**
  * Builds the single-file binaries: `deno task compile [--target T]… [--print]`.
  *
- * Output: dist/oc-ovn-migrate-<target>[.exe], with the least permissions that work (scripts/permissions.ts).
+ * Output: dist/oc-ovn-migrate-<target>[.exe], with the least permissions that work (lib/permissions.ts).
  * `deno compile` downloads the runtime (denort) for each target from dl.deno.land; machines that cannot
  * reach it set DENORT_BIN to a denort binary fetched elsewhere (one target per run).
  */
-import { PERMISSION_FLAGS } from "./permissions.ts";
+import { PERMISSION_FLAGS } from "../lib/permissions.ts";
 
 export const TARGETS = [
   "x86_64-unknown-linux-gnu",

@@ -7,7 +7,7 @@
  */
 import { parseArgs } from "node:util";
 import { startSim } from "../sim/sim.ts";
-import { PERMISSION_FLAGS } from "./permissions.ts";
+import { PERMISSION_FLAGS } from "../lib/permissions.ts";
 
 const { values } = parseArgs({
   options: {

@@ -10,7 +10,7 @@ import type { CommandUnknownOpts, Option } from "commander";
 import { ExitCode } from "../exit_codes.ts";
 import type { Io } from "./context.ts";
 import { readEnv } from "./io.ts";
-import { VALUE_DESCRIPTIONS } from "./program.ts";
+import { VALUE_DESCRIPTIONS } from "./choices.ts";
 
 /** Cobra's ShellCompDirective bits. */
 export const Directive = {

@@ -3,25 +3,17 @@
  * reach the cluster. Commands return an exit code and never exit themselves (main.ts does).
  */
 import type { ExitCode } from "../exit_codes.ts";
+import type { ConnectionOptions } from "../kube/connection_options.ts";
 import type { Kube } from "../kube/types.ts";
+import type { Logger } from "../log.ts";
+
+export type { Logger };
 
 export type OutputFormat = "human" | "json" | "yaml";
 export type ColorMode = "auto" | "always" | "never";
 
 /** kubectl's connection flags plus the product's global flags. */
-export interface GlobalOptions {
-  kubeconfig?: string;
-  context?: string;
-  cluster?: string;
-  user?: string;
-  server?: string;
-  token?: string;
-  certificateAuthority?: string;
-  insecureSkipTlsVerify?: boolean;
-  as?: string;
-  asGroup?: string[];
-  /** kubectl duration syntax ("30s", "1m", "0" = none). */
-  requestTimeout?: string;
+export interface GlobalOptions extends ConnectionOptions {
   /** -v level (0 = quiet). */
   verbose: number;
   output: OutputFormat;
@@ -40,11 +32,6 @@ export interface Io {
   /** Colour is on (decided once from --color, NO_COLOR, FORCE_COLOR and the terminal). */
   color: boolean;
   env(name: string): string | undefined;
-}
-
-/** Verbose logging (-v). Every line goes through credential redaction. */
-export interface Logger {
-  debug(level: number, message: string): void;
 }
 
 export interface CommandContext {

@@ -6,12 +6,11 @@
 import type { CommandContext } from "./context.ts";
 import { colors, createProgress, symbols } from "./output.ts";
 import { confirmConfig } from "./prompt_theme.ts";
-import type { EngineUi, StepOutcome } from "../migrate/engine.ts";
+import type { StepOutcome } from "../migrate/engine.ts";
 import type { PlannedCall, Step } from "../migrate/step.ts";
+import type { MigrationUi } from "../migrate/ui.ts";
 
-export interface StepUi extends EngineUi {
-  report(line: string): void;
-  note(line: string): void;
+export interface StepUi extends MigrationUi {
   /** The plan collected by `planned` (for `-o json|yaml`). */
   plan: { id: string; title: string; state: string; detail?: string; calls: PlannedCall[] }[];
   stop(): void;
@@ -37,6 +36,10 @@ export function createStepUi(ctx: CommandContext, opts: { yes: boolean }): StepU
     note: (line) => {
       progress.stop();
       io.stderr(`  ${c.dim(sym.info)} ${line}\n`);
+    },
+    message: (line) => {
+      progress.stop();
+      io.stderr(`${line}\n`);
     },
     stop: () => progress.stop(),
     stepStarting(step, index, total) {

@@ -12,13 +12,14 @@
 import * as k8s from "@kubernetes/client-node";
 import { Readable, Writable } from "node:stream";
 import { Buffer } from "node:buffer";
-import type { Logger } from "../cli/context.ts";
+import type { Logger } from "../log.ts";
 import { KubeError } from "../errors.ts";
 import { redact } from "../redact.ts";
 import type { Credentials, CredentialSource } from "./credentials.ts";
 import { ApiError, isNotFound, type RequestInfo, statusError, transportError } from "./errors.ts";
 import type { ResolvedConfig } from "./kubeconfig.ts";
-import { resourcePath, type ResourceRef } from "./resources.ts";
+import { type ObjectOf, qualifiedName, resourcePath, type ResourceRef } from "./resources.ts";
+import { parseObject } from "./schemas.ts";
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from "./retry.ts";
 import { sleep } from "../sleep.ts";
 import type {
@@ -303,23 +304,26 @@ export class KubeClient implements Kube {
 
   // ---- Kube ----------------------------------------------------------------------------------------
 
-  async get<T extends KubeObject = KubeObject>(ref: ResourceRef, name: string, namespace?: string) {
+  async get<Ref extends ResourceRef>(ref: Ref, name: string, namespace?: string): Promise<ObjectOf<Ref> | undefined> {
     const path = resourcePath(ref, { namespace, name });
     try {
-      return await this.send<T>("GET", this.info("get", "GET", ref, path, namespace, name), { safeToRepeat: true });
+      const obj = await this.send<KubeObject>("GET", this.info("get", "GET", ref, path, namespace, name), {
+        safeToRepeat: true,
+      });
+      return modelOf(ref, obj);
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;
     }
   }
 
-  async list<T extends KubeObject = KubeObject>(ref: ResourceRef, opts: ListOptions = {}): Promise<T[]> {
-    const { items } = await this.listAll<T>(ref, opts);
-    for (const item of items) {
+  async list<Ref extends ResourceRef>(ref: Ref, opts: ListOptions = {}): Promise<ObjectOf<Ref>[]> {
+    const { items } = await this.listAll<KubeObject>(ref, opts);
+    return items.map((item) => {
       item.apiVersion ??= ref.group ? `${ref.group}/${ref.version}` : ref.version;
       item.kind ??= ref.kind;
-    }
-    return items;
+      return modelOf(ref, item);
+    });
   }
 
   async listMetadata(ref: ResourceRef, opts: ListOptions = {}): Promise<PartialObject[]> {
@@ -452,18 +456,18 @@ export class KubeClient implements Kube {
 
   // ---- watch ---------------------------------------------------------------------------------------
 
-  async watch<T extends KubeObject = KubeObject>(
-    ref: ResourceRef,
-    opts: WatchOptions,
-    onEvent: (type: WatchEventType, obj: T) => void,
+  async watch<Ref extends ResourceRef>(
+    ref: Ref,
+    opts: WatchOptions<ObjectOf<Ref>>,
+    onEvent: (type: WatchEventType, obj: ObjectOf<Ref>) => void,
   ): Promise<void> {
     const signal = opts.signal;
     const path = resourcePath(ref, { namespace: opts.namespace });
     const state = { resourceVersion: opts.resourceVersion };
     const relist = async () => {
-      const { items, resourceVersion } = await this.listAll<T>(ref, opts);
+      const { items, resourceVersion } = await this.listAll<KubeObject>(ref, opts);
       state.resourceVersion = resourceVersion;
-      opts.onSync?.(items);
+      opts.onSync?.(items.map((o) => modelOf(ref, o)));
     };
     if (!state.resourceVersion) await relist();
     let failures = 0;
@@ -512,12 +516,12 @@ export class KubeClient implements Kube {
     }
   }
 
-  private watchOnce<T extends KubeObject>(
-    ref: ResourceRef,
+  private watchOnce<Ref extends ResourceRef>(
+    ref: Ref,
     path: string,
-    opts: WatchOptions,
+    opts: Omit<WatchOptions, "onSync">,
     state: { resourceVersion?: string },
-    onEvent: (type: WatchEventType, obj: T) => void,
+    onEvent: (type: WatchEventType, obj: ObjectOf<Ref>) => void,
   ): Promise<{ kind: "closed" | "gone" | "error" | "fatal"; err?: unknown; events: number; lastedMs: number }> {
     const info = this.info("watch", "GET", ref, path, opts.namespace);
     return new Promise((resolve) => {
@@ -570,7 +574,7 @@ export class KubeClient implements Kube {
             events++;
             if (type === "BOOKMARK") return;
             try {
-              onEvent(type as WatchEventType, obj as T);
+              onEvent(type as WatchEventType, modelOf(ref, obj));
             } catch (err) {
               // client-node swallows callback errors; surface them to the caller instead.
               finish("fatal", err);
@@ -707,6 +711,11 @@ function withTimeout<T>(p: Promise<T>, ms: number, error: () => Error): Promise<
 }
 
 /** Builds the facade (called by connect.ts after a dynamic import of this module). */
+/** The object as its resource's model: parsed where the cluster's data enters, so later code reads typed fields. */
+function modelOf<Ref extends ResourceRef>(ref: Ref, obj: KubeObject): ObjectOf<Ref> {
+  return (ref.schema ? parseObject(ref.schema, obj, qualifiedName(ref)) : obj) as ObjectOf<Ref>;
+}
+
 export function createKube(opts: KubeClientOptions): KubeClient {
   return new KubeClient(opts);
 }

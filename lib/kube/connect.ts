@@ -4,7 +4,8 @@
  * touch the cluster never load it). Whether the cluster is OpenShift is preflight's question
  * (`apiGroups()` + errors.ts `missingOpenShiftGroups`).
  */
-import type { GlobalOptions, Logger } from "../cli/context.ts";
+import type { Logger } from "../log.ts";
+import type { ConnectionOptions } from "./connection_options.ts";
 import { redact, registerSecret } from "../redact.ts";
 import { credentialSource, type ExecRunOptions } from "./credentials.ts";
 import { denoHost, type KubeconfigHost, resolveKubeconfig } from "./kubeconfig.ts";
@@ -17,7 +18,7 @@ export interface ConnectOptions {
   retry?: RetryPolicy;
 }
 
-export async function connect(globals: GlobalOptions, log: Logger, opts: ConnectOptions = {}): Promise<Kube> {
+export async function connect(globals: ConnectionOptions, log: Logger, opts: ConnectOptions = {}): Promise<Kube> {
   if (globals.token) registerSecret(globals.token);
   const config = resolveKubeconfig(globals, opts.host ?? denoHost);
   config.secrets.forEach(registerSecret);

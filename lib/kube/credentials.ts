@@ -5,7 +5,7 @@
  */
 import { ConfigError } from "../errors.ts";
 import { redact, registerSecret } from "../redact.ts";
-import type { Logger } from "../cli/context.ts";
+import type { Logger } from "../log.ts";
 import { type ExecPluginConfig, keySecrets, type ResolvedConfig } from "./kubeconfig.ts";
 
 export interface Credentials {

@@ -11,7 +11,7 @@
  */
 import { load, YAMLException } from "js-yaml";
 import { ConfigError, UsageError } from "../errors.ts";
-import type { GlobalOptions } from "../cli/context.ts";
+import type { ConnectionOptions } from "./connection_options.ts";
 import { parseTimeout } from "../duration.ts";
 
 /** A `users[].user.exec` credential plugin, with paths already resolved. */
@@ -122,7 +122,7 @@ function homeDir(host: KubeconfigHost): string | undefined {
 
 /** The files kubectl would read, and whether they were named explicitly (a missing one is then an error). */
 export function kubeconfigFiles(
-  globals: Pick<GlobalOptions, "kubeconfig">,
+  globals: Pick<ConnectionOptions, "kubeconfig">,
   host: KubeconfigHost = denoHost,
 ): { files: string[]; explicit: boolean; origin: string } {
   if (globals.kubeconfig) {
@@ -220,7 +220,7 @@ function addEntries(
 }
 
 /** Reads and merges the kubeconfig files in kubectl's order. */
-export function loadMergedKubeconfig(globals: Pick<GlobalOptions, "kubeconfig">, host: KubeconfigHost = denoHost) {
+export function loadMergedKubeconfig(globals: Pick<ConnectionOptions, "kubeconfig">, host: KubeconfigHost = denoHost) {
   const { files, explicit, origin } = kubeconfigFiles(globals, host);
   const merged: MergedConfig = { files: [], clusters: new Map(), users: new Map(), contexts: new Map() };
   for (const file of files) {
@@ -266,7 +266,7 @@ function readReferencedFile(path: string, what: string, where: string, host: Kub
 const filesText = (files: string[]) => files.length ? files.join(", ") : "(no kubeconfig file)";
 
 /** The configuration for one request target, resolved like kubectl. */
-export function resolveKubeconfig(globals: GlobalOptions, host: KubeconfigHost = denoHost): ResolvedConfig {
+export function resolveKubeconfig(globals: ConnectionOptions, host: KubeconfigHost = denoHost): ResolvedConfig {
   const { merged, searched, origin } = loadMergedKubeconfig(globals, host);
   const where = filesText(merged.files);
   const secrets: string[] = [];

@@ -3,10 +3,25 @@
  * declares the narrow slice it needs (`Pick<Kube, "list" | "get">`), so unit tests can hand it a
  * small fake and integration tests the real client pointed at the simulated cluster.
  */
-import type { ResourceRef } from "./resources.ts";
+import type { z } from "zod";
 
 // deno-lint-ignore no-explicit-any
 export type KubeObject = { apiVersion?: string; kind?: string; metadata: ObjectMeta } & Record<string, any>;
+
+export interface ResourceRef<M extends z.ZodType = z.ZodType> {
+  group: string;
+  version: string;
+  /** Plural resource name, as in the URL. */
+  resource: string;
+  kind: string;
+  namespaced: boolean;
+  /** The model of its objects; absent = objects pass through unparsed. */
+  schema?: M;
+}
+
+/** What a read of `Ref` returns: its schema's model (the fields the product reads, typed), over any object. */
+export type ObjectOf<Ref extends ResourceRef> = Ref extends ResourceRef<infer M> ? z.infer<M> & KubeObject
+  : KubeObject;
 
 export interface ObjectMeta {
   name: string;
@@ -54,12 +69,12 @@ export interface WriteOptions {
 
 export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED";
 
-export interface WatchOptions extends Omit<ListOptions, "pageSize"> {
+export interface WatchOptions<T extends KubeObject = KubeObject> extends Omit<ListOptions, "pageSize"> {
   /** Start after this resourceVersion; absent = list first, then watch from the list's version. */
   resourceVersion?: string;
   signal?: AbortSignal;
   /** Called after a re-list (410 Gone, or the start): the full current set. */
-  onSync?: (items: KubeObject[]) => void;
+  onSync?: (items: T[]) => void;
 }
 
 export interface ExecOptions {
@@ -93,10 +108,10 @@ export interface AccessDecision extends AccessAttributes {
 export interface Kube {
   /** The API server URL (for messages). */
   readonly server: string;
-  /** The object, or undefined when it does not exist (404). */
-  get<T extends KubeObject = KubeObject>(ref: ResourceRef, name: string, namespace?: string): Promise<T | undefined>;
-  /** Every matching object, read page by page. */
-  list<T extends KubeObject = KubeObject>(ref: ResourceRef, opts?: ListOptions): Promise<T[]>;
+  /** The object as its resource's model (parsed: a malformed object is an error), or undefined when it is absent. */
+  get<Ref extends ResourceRef>(ref: Ref, name: string, namespace?: string): Promise<ObjectOf<Ref> | undefined>;
+  /** Every matching object, read page by page, each parsed as its resource's model. */
+  list<Ref extends ResourceRef>(ref: Ref, opts?: ListOptions): Promise<ObjectOf<Ref>[]>;
   /** Names, labels and annotations only (`as=PartialObjectMetadataList`), paged. */
   listMetadata(ref: ResourceRef, opts?: ListOptions): Promise<PartialObject[]>;
   create<T extends KubeObject = KubeObject>(ref: ResourceRef, obj: KubeObject, opts?: WriteOptions): Promise<T>;
@@ -114,10 +129,10 @@ export interface Kube {
    * Watches until `signal` aborts: resumes from the last resourceVersion after a dropped
    * connection and re-lists on 410 Gone.
    */
-  watch<T extends KubeObject = KubeObject>(
-    ref: ResourceRef,
-    opts: WatchOptions,
-    onEvent: (type: WatchEventType, obj: T) => void,
+  watch<Ref extends ResourceRef>(
+    ref: Ref,
+    opts: WatchOptions<ObjectOf<Ref>>,
+    onEvent: (type: WatchEventType, obj: ObjectOf<Ref>) => void,
   ): Promise<void>;
   exec(namespace: string, pod: string, container: string, command: string[], opts?: ExecOptions): Promise<ExecResult>;
   /** SelfSubjectAccessReview for each question, in parallel. */

@@ -59,7 +59,7 @@ export async function writeBackup(kube: Kube, dir: string): Promise<string[]> {
   const lists: [string, KubeObject[] | undefined][] = await Promise.all(
     ITEMS.map(async (item) => [item.file, await read(kube, item)] as [string, KubeObject[] | undefined]),
   );
-  lists.push(["egress-router-pods.yaml", routerPods.filter((p): p is KubeObject => Boolean(p))]);
+  lists.push(["egress-router-pods.yaml", routerPods.filter((p) => p !== undefined)]);
   for (const [file, items] of lists) {
     if (items === undefined) continue;
     const doc = items.length === 1 && file.startsWith("network-")

@@ -8,7 +8,8 @@ import type { Kube, KubeObject } from "../kube/types.ts";
 import { MIGRATION_ANNOTATION } from "../openshift/names.ts";
 import { bootID, nodeReady } from "../openshift/nodes.ts";
 import { writeBackup } from "./backup.ts";
-import { rebootBatches, type RebootMethod, rebootNodes } from "./reboot.ts";
+import { rebootBatches, rebootNodes } from "./reboot.ts";
+import type { RebootMethod } from "./options.ts";
 import type { PlannedCall, Step, StepContext } from "./step.ts";
 import { watchUntil } from "./wait.ts";
 
@@ -74,7 +75,7 @@ export function waitNetworkConfig<O extends { timeoutMs: number }>(
   what: string,
   ok: (o: KubeObject) => boolean,
 ) {
-  return watchUntil<KubeObject, true>(
+  return watchUntil<true>(
     ctx.kube,
     R.networkConfig,
     { fieldSelector: "metadata.name=cluster" },
@@ -97,7 +98,7 @@ export function waitNetworkConfig<O extends { timeoutMs: number }>(
 
 /** Waits until every node is Ready. */
 export function waitNodesReady<O extends { timeoutMs: number }>(ctx: Ctx<O>) {
-  return watchUntil<KubeObject, true>(ctx.kube, R.node, {}, (nodes) => {
+  return watchUntil<true>(ctx.kube, R.node, {}, (nodes) => {
     const notReady = [...nodes.values()].filter((n) => !nodeReady(n)).map((n) => n.metadata.name);
     return notReady.length === 0 ? { done: true } : { progress: `waiting for nodes Ready: ${notReady.join(", ")}` };
   }, {
@@ -240,7 +241,7 @@ export function waitMultusStep<O extends { timeoutMs: number }>(): Step<O> {
     plan: () => Promise.resolve([{ command: "oc -n openshift-multus rollout status daemonset/multus" }]),
     apply: () => Promise.resolve(),
     verify: (ctx) =>
-      watchUntil<KubeObject, true>(
+      watchUntil<true>(
         ctx.kube,
         R.daemonSet,
         { namespace: "openshift-multus", fieldSelector: "metadata.name=multus" },

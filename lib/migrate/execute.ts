@@ -1,30 +1,25 @@
 /**
- * `oc ovn-migrate execute`: checks the user's values and the cluster (preflight gate), then runs the
+ * The migration `execute` runs: checks the user's values and the cluster (preflight gate), then runs the
  * migration's steps. A run that finds a migration of ours under way resumes it (from any machine: the
  * progress lives in the cluster) and skips the gate, whose checks a half-migrated cluster would fail.
  */
-import { onInterrupt, requireConsent } from "./interrupt.ts";
-import type { CommandContext, CommandResult } from "../cli/context.ts";
-import type { ExecuteOptions } from "../cli/execute_options.ts";
-import type { PreflightOptions } from "../cli/preflight_options.ts";
-import { createStepUi } from "../cli/step_ui.ts";
-import { printResult } from "../cli/output.ts";
+import type { ExecuteOptions } from "./options.ts";
+import type { PreflightOptions } from "../verify/options.ts";
 import { BlockedError, KubeError, UsageError } from "../errors.ts";
 import { notOpenShiftError } from "../kube/errors.ts";
 import type { Kube } from "../kube/types.ts";
-import { ExitCode } from "../exit_codes.ts";
 import { VERSION } from "../version.ts";
 import { collectFacts } from "../verify/collect.ts";
 import { type Facts, valueOf } from "../verify/facts.ts";
 import { recommend } from "../verify/recommend.ts";
 import { evaluateChecks, resultsFor, selectChecks } from "../verify/run.ts";
-import { runSteps } from "./engine.ts";
+import { type EngineResult, runSteps } from "./engine.ts";
 import { checkFlagValues } from "./flag_checks.ts";
 import { type OfflineOptions, offlineSteps } from "./offline.ts";
 import { liveSteps, MTU_AFTER_KEY, prepareLive } from "./live.ts";
 import { Progress, readProgress } from "./progress.ts";
-import { tuning } from "./tuning.ts";
 import { featuresFrom, rebootFlagsFrom } from "./flag_settings.ts";
+import type { MigrationEnv } from "./ui.ts";
 
 const TARGET = "OVNKubernetes";
 
@@ -85,9 +80,13 @@ async function progressOrForbidden(kube: Kube) {
   }
 }
 
-export async function runExecute(ctx: CommandContext, opts: ExecuteOptions): CommandResult {
-  requireConsent(ctx.io, opts, "execute changes the cluster network and reboots every node");
-  const kube = await ctx.connect();
+/** What a finished run did; a dry run wrote nothing and its plan went to the UI's `planned`. */
+export type ExecuteResult =
+  | { method: "offline" | "live"; dryRun: true }
+  | ({ method: "offline" | "live"; dryRun: false; clusterNetworkMTU?: number } & EngineResult);
+
+export async function executeMigration(env: MigrationEnv, opts: ExecuteOptions): Promise<ExecuteResult> {
+  const { kube, ui } = env;
   const groups = await kube.apiGroups();
   if (!groups.includes("config.openshift.io")) throw notOpenShiftError(kube.server, ["config.openshift.io"]);
   const record = await progressOrForbidden(kube);
@@ -110,7 +109,7 @@ export async function runExecute(ctx: CommandContext, opts: ExecuteOptions): Com
     : auto
     ? auto.method
     : opts.method as "offline" | "live";
-  if (auto) ctx.io.stderr(`method: ${method} (recommended: ${auto.reasons.join("; ")})\n`);
+  if (auto) ui.message(`method: ${method} (recommended: ${auto.reasons.join("; ")})`);
   // Live: what the user asked this run to handle (egress router pods, NNCPs, overlapping subnets) passes the gate.
   const live = method === "live" ? prepareLive(facts, opts, popts) : undefined;
   if (live) Object.assign(popts, live.popts);
@@ -125,10 +124,9 @@ export async function runExecute(ctx: CommandContext, opts: ExecuteOptions): Com
         source === TARGET ? "After a migration, run `oc ovn-migrate cleanup`." : undefined,
       );
     }
-    for (const w of gate(facts, method, popts)) ctx.io.stderr(`⚠ ${w}\n`);
+    for (const w of gate(facts, method, popts)) ui.message(`⚠ ${w}`);
   }
 
-  const t = tuning(ctx.io.env);
   const options: OfflineOptions = {
     target: TARGET,
     features: featuresFrom(opts),
@@ -144,7 +142,7 @@ export async function runExecute(ctx: CommandContext, opts: ExecuteOptions): Com
     deleteNncp: opts.deleteNncp,
     ...rebootFlagsFrom(opts),
     backupDir: opts.backupDir,
-    ...t,
+    ...env.tuning,
     confirmRebootAgain: async (nodes) => opts.yes || await ui.confirm(`Reboot ${nodes.join(", ")} again?`),
   };
   const progress = await Progress.load(kube, {
@@ -156,47 +154,18 @@ export async function runExecute(ctx: CommandContext, opts: ExecuteOptions): Com
     dryRun: opts.dryRun,
     mirrorFile: `${opts.backupDir}/progress.json`,
   });
-  const ui = createStepUi(ctx, { yes: opts.yes });
-  const interrupt = onInterrupt();
   const resume = `oc ovn-migrate execute --method ${method}${opts.yes ? " --yes" : ""}`;
-  try {
-    if (resuming && !opts.dryRun) ui.note(`resuming the ${method} migration started ${record.startedAt}`);
-    const stepCtx = { kube, progress, report: ui.report, note: ui.note, signal: interrupt.signal };
-    const engineOpts = {
-      dryRun: opts.dryRun,
-      resumeCommand: resume,
-      confirmQuestion:
-        `Migrate ${kube.server} from OpenShift SDN to OVN-Kubernetes (${method})? Every node will reboot.`,
-    };
-    const result = live
-      ? await runSteps(liveSteps(), { ...stepCtx, options: live.options(options) }, ui, engineOpts)
-      : await runSteps(offlineSteps(), { ...stepCtx, options }, ui, engineOpts);
-    const mtu = live ? progress.get<number>(MTU_AFTER_KEY) : undefined;
-    ui.stop();
-    if (opts.dryRun) {
-      if (ctx.globals.output !== "human") {
-        printResult(ctx.io, ctx.globals.output, { method, dryRun: true, steps: ui.plan }, () => "");
-      } else ctx.io.stdout("\nDry run: nothing was written to the cluster.\n");
-      return ExitCode.Ok;
-    }
-    printResult(
-      ctx.io,
-      ctx.globals.output,
-      {
-        method,
-        result: "migrated",
-        networkType: TARGET,
-        ...(mtu !== undefined ? { clusterNetworkMTU: mtu } : {}),
-        ...result,
-      },
-      () =>
-        `\nThe cluster runs OVN-Kubernetes (${method} migration complete).\n` +
-        (mtu !== undefined ? `Cluster network MTU: ${mtu}.\n` : "") +
-        `Backup: ${opts.backupDir}\nNext: check your workloads, then run \`oc ovn-migrate cleanup\`.\n`,
-    );
-    return ExitCode.Ok;
-  } finally {
-    ui.stop();
-    interrupt.dispose();
-  }
+  if (resuming && !opts.dryRun) ui.note(`resuming the ${method} migration started ${record.startedAt}`);
+  const stepCtx = { kube, progress, report: ui.report, note: ui.note, signal: env.signal };
+  const engineOpts = {
+    dryRun: opts.dryRun,
+    resumeCommand: resume,
+    confirmQuestion: `Migrate ${kube.server} from OpenShift SDN to OVN-Kubernetes (${method})? Every node will reboot.`,
+  };
+  const result = live
+    ? await runSteps(liveSteps(), { ...stepCtx, options: live.options(options) }, ui, engineOpts)
+    : await runSteps(offlineSteps(), { ...stepCtx, options }, ui, engineOpts);
+  if (opts.dryRun) return { method, dryRun: true };
+  const mtu = live ? progress.get<number>(MTU_AFTER_KEY) : undefined;
+  return { method, dryRun: false, ...(mtu !== undefined ? { clusterNetworkMTU: mtu } : {}), ...result };
 }

@@ -2,7 +2,7 @@
  * The user's values for the migration checked against the cluster before anything is written: a
  * value that cannot work is a usage error (exit 2), not a failed migration.
  */
-import type { PreflightOptions } from "../cli/preflight_options.ts";
+import type { PreflightOptions } from "../verify/options.ts";
 import { UsageError } from "../errors.ts";
 import { effectiveInternalSubnets, overlaps, parseCidr } from "../verify/cidr.ts";
 import { networksInUse } from "../verify/checks/cidr_overlap.ts";

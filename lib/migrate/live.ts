@@ -11,11 +11,11 @@ import { dump } from "js-yaml";
 import { BlockedError } from "../errors.ts";
 import { R } from "../kube/resources.ts";
 import type { Kube, KubeObject } from "../kube/types.ts";
-import type { PreflightOptions } from "../cli/preflight_options.ts";
+import type { PreflightOptions } from "../verify/options.ts";
 import { candidateBlocks, effectiveInternalSubnets, findFree, overlaps } from "../verify/cidr.ts";
 import { networksInUse } from "../verify/checks/cidr_overlap.ts";
 import { isManaged, ovnConfig } from "../verify/checks/util.ts";
-import type { ExecuteOptions } from "../cli/execute_options.ts";
+import type { ExecuteOptions } from "./options.ts";
 import { type Facts, valueOf } from "../verify/facts.ts";
 import { contextFor } from "../verify/run.ts";
 import {
@@ -95,7 +95,7 @@ export async function egressRouterPods(kube: Kube): Promise<KubeObject[]> {
   const pods = await kube.listMetadata(R.pod);
   const routers = pods.filter((p) => p.metadata.annotations?.[EGRESS_ROUTER_ANNOTATION] !== undefined);
   const full = await Promise.all(routers.map((p) => kube.get(R.pod, p.metadata.name, p.metadata.namespace)));
-  return full.filter((p): p is KubeObject => Boolean(p));
+  return full.filter((p) => p !== undefined);
 }
 
 const podName = (p: KubeObject) => `${p.metadata.namespace}/${p.metadata.name}`;
@@ -261,7 +261,7 @@ export function liveSteps(kind: "migrate" | "rollback" = "migrate"): LiveStep[] 
         })),
       apply: (ctx) => removeEgressRouterPods(ctx),
       verify: (ctx) =>
-        watchUntil<KubeObject, true>(ctx.kube, R.pod, {}, (items) => {
+        watchUntil<true>(ctx.kube, R.pod, {}, (items) => {
           const left = [...items.values()].filter((p) =>
             p.metadata.annotations?.[EGRESS_ROUTER_ANNOTATION] !== undefined
           );

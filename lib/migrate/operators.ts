@@ -33,7 +33,7 @@ export async function waitOperatorsHealthy(kube: Kube, opts: OperatorsWaitOption
   const started = Date.now();
   const remaining = () => opts.timeoutMs > 0 ? Math.max(1, opts.timeoutMs - (Date.now() - started)) : 0;
   while (true) {
-    await watchUntil<KubeObject, true>(kube, R.clusterOperator, {}, (cos) => {
+    await watchUntil<true>(kube, R.clusterOperator, {}, (cos) => {
       const bad = [...cos.values()].map(operatorProblem).filter(Boolean);
       return cos.size > 0 && bad.length === 0
         ? { done: true }

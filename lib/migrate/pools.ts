@@ -51,7 +51,7 @@ export async function waitForPoolsOnPlugin(kube: Kube, opts: RolloutWaitOptions)
     );
 
   while (true) {
-    const result = await watchUntil<KubeObject, { degraded?: KubeObject; pools?: KubeObject[] }>(
+    const result = await watchUntil<{ degraded?: KubeObject; pools?: KubeObject[] }>(
       kube,
       R.machineConfigPool,
       {},

@@ -4,32 +4,34 @@
  * state always wins over this record: steps check it before applying (see step.ts); the record only
  * remembers what cannot be read back (bootIDs before the flip, reboots already requested, the backup).
  */
+import { z } from "zod";
 import { R } from "../kube/resources.ts";
 import type { Kube, KubeObject } from "../kube/types.ts";
-import { KubeError } from "../errors.ts";
+import { CliError, KubeError } from "../errors.ts";
+import { ExitCode } from "../exit_codes.ts";
 import { sleep } from "../sleep.ts";
 
 export const PROGRESS_NAMESPACE = "kube-system";
 export const PROGRESS_NAME = "oc-ovn-migrate-progress";
 const KEY = "progress.json";
 
-export type Operation = "migrate" | "rollback" | "cleanup";
-
-export interface ProgressRecord {
-  apiVersion: "ovn-migrate.openshift.io/v1alpha1";
-  kind: "MigrationProgress";
-  operation: Operation;
-  method: string;
-  from: string;
-  to: string;
-  startedAt: string;
-  updatedAt: string;
+export const ProgressRecordSchema = z.object({
+  apiVersion: z.literal("ovn-migrate.openshift.io/v1alpha1"),
+  kind: z.literal("MigrationProgress"),
+  operation: z.enum(["migrate", "rollback", "cleanup"]),
+  method: z.string(),
+  from: z.string(),
+  to: z.string(),
+  startedAt: z.string(),
+  updatedAt: z.string(),
   /** Every run that worked on this migration (host and tool version), newest last. */
-  runs: { host: string; startedAt: string; version: string }[];
-  steps: Record<string, { completedAt: string; skipped?: string }>;
+  runs: z.array(z.looseObject({ host: z.string(), startedAt: z.string(), version: z.string() })),
+  steps: z.record(z.string(), z.looseObject({ completedAt: z.string(), skipped: z.string().optional() })),
   /** Step-owned values, by key (e.g. `bootIDsAtFlip`). */
-  data: Record<string, unknown>;
-}
+  data: z.record(z.string(), z.unknown()),
+});
+export type ProgressRecord = z.infer<typeof ProgressRecordSchema>;
+export type Operation = ProgressRecord["operation"];
 
 export interface ProgressOptions {
   operation: Operation;
@@ -193,15 +195,38 @@ export async function readProgress(kube: Pick<Kube, "get">): Promise<ProgressRec
   return parseRecord(await kube.get(R.configMap, PROGRESS_NAME, PROGRESS_NAMESPACE));
 }
 
-function parseRecord(cm: KubeObject | undefined): ProgressRecord | undefined {
-  const text = cm?.data?.[KEY];
-  if (typeof text !== "string") return undefined;
-  try {
-    const r = JSON.parse(text);
-    return r?.kind === "MigrationProgress" && r.steps && r.data ? r as ProgressRecord : undefined;
-  } catch {
-    return undefined;
+/**
+ * The record in the ConfigMap, validated. A record that is there but damaged is an error, never a fresh start: a
+ * fresh start would forget the boot IDs at the flip and the reboots already requested.
+ */
+export function parseRecord(cm: KubeObject | undefined): ProgressRecord | undefined {
+  if (!cm) return undefined;
+  const text = cm.data?.[KEY];
+  let problem: string;
+  if (typeof text !== "string") problem = `it has no data key ${KEY}`;
+  else {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (e) {
+      json = undefined;
+      problem = `${KEY} is not JSON (${(e as Error).message})`;
+    }
+    if (json !== undefined) {
+      const parsed = ProgressRecordSchema.safeParse(json);
+      if (parsed.success) return parsed.data;
+      const issue = parsed.error.issues[0];
+      problem = `${KEY} field ${issue.path.join(".") || "(root)"}: ${issue.message}`;
+    }
   }
+  throw new CliError(
+    `The progress record ConfigMap ${PROGRESS_NAMESPACE}/${PROGRESS_NAME} is damaged: ${problem!}. Nothing was changed.`,
+    ExitCode.Failed,
+    `Look at it: oc get configmap -n ${PROGRESS_NAMESPACE} ${PROGRESS_NAME} -o yaml. Repair it from the copy the ` +
+      `tool keeps in <backup-dir>/progress.json (oc create configmap -n ${PROGRESS_NAMESPACE} ${PROGRESS_NAME} ` +
+      `--from-file=progress.json=<backup-dir>/progress.json --dry-run=client -o yaml | oc replace -f -), or, only if ` +
+      `no migration is under way, delete it.`,
+  );
 }
 
 function hostname(): string {

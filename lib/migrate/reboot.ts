@@ -8,13 +8,11 @@ import { BlockedError } from "../errors.ts";
 import { R } from "../kube/resources.ts";
 import type { Kube, KubeObject } from "../kube/types.ts";
 import { MCO_NAMESPACE } from "../openshift/names.ts";
+import type { RebootMethod } from "./options.ts";
 import { bootID, internalIP, isMaster, nodeReady } from "../openshift/nodes.ts";
 import type { Progress } from "./progress.ts";
 import { watchUntil } from "./wait.ts";
 import { sleep } from "../sleep.ts";
-
-/** How nodes are rebooted: through the machine-config-daemon pod (documented), over ssh, or by the user. */
-export type RebootMethod = "exec" | "ssh" | "none";
 
 export interface RebootOptions {
   method: RebootMethod;
@@ -144,7 +142,7 @@ async function requestReboot(kube: Kube, node: KubeObject, daemons: Map<string, 
 
 async function waitRebooted(kube: Kube, names: string[], before: Record<string, string>, opts: RebootOptions) {
   const wanted = new Set(names);
-  await watchUntil<KubeObject, true>(
+  await watchUntil<true>(
     kube,
     R.node,
     names.length === 1 ? { fieldSelector: `metadata.name=${names[0]}` } : {},

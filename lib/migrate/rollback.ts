@@ -1,181 +1,152 @@
 /**
- * The offline rollback from OVN-Kubernetes to OpenShift SDN (procedures.md §8, cluster-behaviour.md §1.6)
- * as steps. Unlike the documented commands and the Ansible role (prior-art.md §3 item 14) it pauses and
- * resumes every pool (not only master and worker), sets the migration features and the SDN MTU/VXLAN port
- * in the same patch as `spec.migration` (before network.config is switched), and stops on CNO's
- * "Not applying unsafe configuration change" degradation.
+ * The rollback `rollback` runs: OVN-Kubernetes back to OpenShift SDN, offline (offline_rollback.ts, procedures.md §8)
+ * or live (live.ts towards OpenShiftSDN, §9). Only where SDN still exists (≤ 4.16) and after a successful
+ * migration (OVNKubernetes in spec and status, nothing in progress); a rollback of ours under way resumes.
  */
-import { BlockedError } from "../errors.ts";
+import type { RollbackOptions } from "./options.ts";
+import { BlockedError, UsageError } from "../errors.ts";
 import { R } from "../kube/resources.ts";
-import {
-  backupStep,
-  clearMigrationStep,
-  failIfOperatorDegraded,
-  flipStep,
-  getNetworkConfig,
-  getNetworkOperator,
-  operatorPatch,
-  poolPatch,
-  rebootNodesStep,
-  type RebootSettings,
-  recordBootIdsStep,
-  removeLiveAnnotationStep,
-  waitMultusStep,
-  waitNetworkConfig,
-  waitNodesReady,
-} from "./common_steps.ts";
-import { MIGRATION_ANNOTATION } from "../openshift/names.ts";
-import { waitOperatorsHealthy } from "./operators.ts";
-import { waitForPoolsOnPlugin } from "./pools.ts";
-import type { Step } from "./step.ts";
+import type { Kube } from "../kube/types.ts";
+import { isManaged } from "../verify/checks/util.ts";
+import { collectFacts } from "../verify/collect.ts";
+import { valueOf } from "../verify/facts.ts";
+import { parseVersion } from "../verify/version.ts";
+import { VERSION } from "../version.ts";
+import { type EngineResult, runSteps } from "./engine.ts";
+import { type LiveOptions, liveSteps, MTU_AFTER_KEY } from "./live.ts";
+import { findCondition as condition } from "../openshift/conditions.ts";
+import { COND } from "../openshift/names.ts";
+import { Progress, readProgress } from "./progress.ts";
+import { type RollbackOfflineOptions, rollbackOfflineSteps } from "./offline_rollback.ts";
+import { featuresFrom, rebootFlagsFrom } from "./flag_settings.ts";
+import type { MigrationEnv } from "./ui.ts";
 
 const SDN = "OpenShiftSDN";
+const OVN = "OVNKubernetes";
+export const DEFAULT_ROLLBACK_BACKUP_DIR = ".ovn-migrate/backup-rollback";
 
-export interface RollbackOfflineOptions extends RebootSettings {
-  /** `--no-egress-ip` etc.; undefined = CNO converts every feature back (the default). */
-  features?: { egressIP: boolean; egressFirewall: boolean; multicast: boolean };
-  /** `--mtu`, `--vxlan-port` into openshiftSDNConfig. */
-  sdnConfig: { mtu?: number; vxlanPort?: number };
-  mcoStartGraceMs: number;
-  operatorReads: number;
-  operatorIntervalMs: number;
+/** Why this cluster cannot be rolled back, or undefined. */
+async function rollbackBlocker(kube: Kube): Promise<string | undefined> {
+  const cv = await kube.get(R.clusterVersion, "version");
+  const version = parseVersion(cv?.status?.desired?.version);
+  if (version && (version.major > 4 || version.minor >= 17)) {
+    return `the cluster runs ${version.text}: OpenShift SDN was removed in 4.17, so there is nothing to roll back to`;
+  }
+  const nc = await kube.get(R.networkConfig, "cluster");
+  const no = await kube.get(R.networkOperator, "cluster");
+  if (!nc || !no) return "the Network objects (config and operator) named cluster do not exist";
+  if (nc.spec?.networkType !== OVN || nc.status?.networkType !== OVN) {
+    return `the cluster is not on OVN-Kubernetes after a finished migration (spec.networkType ${nc.spec?.networkType}, ` +
+      `status.networkType ${nc.status?.networkType})`;
+  }
+  if (condition(nc, COND.inProgress)?.status === "True") return "a live migration is still in progress";
+  const migration = no.spec?.migration;
+  if (migration?.mode === "Live" || migration?.mtu) return "the network operator is still migrating (spec.migration)";
+  if (migration?.networkType && migration.networkType !== OVN) {
+    return `spec.migration targets ${migration.networkType}: another migration was started`;
+  }
+  return undefined;
 }
 
-/** The migration field with its features and the SDN settings in one patch: all set before the flip (item 14). */
-export function rollbackMigrationBody(o: RollbackOfflineOptions) {
-  const sdn = Object.fromEntries(Object.entries(o.sdnConfig).filter(([, v]) => v !== undefined));
-  return {
-    spec: {
-      migration: { networkType: SDN, ...(o.features ? { features: o.features } : {}) },
-      ...(Object.keys(sdn).length ? { defaultNetwork: { openshiftSDNConfig: sdn } } : {}),
-    },
+/** The user's values checked against the cluster before anything is written (exit 2). */
+async function checkValues(kube: Kube, opts: RollbackOptions): Promise<void> {
+  if (opts.method === "live" && (opts.mtu !== undefined || opts.vxlanPort !== undefined)) {
+    throw new UsageError(
+      "--mtu and --vxlan-port apply to the offline rollback; the live rollback keeps the MTU CNO computes.",
+    );
+  }
+  const no = await kube.get(R.networkOperator, "cluster");
+  const geneve = no?.spec?.defaultNetwork?.ovnKubernetesConfig?.genevePort ?? 6081;
+  if (opts.vxlanPort !== undefined && opts.vxlanPort === geneve) {
+    throw new UsageError(
+      `--vxlan-port ${opts.vxlanPort} is the Geneve port OVN-Kubernetes uses.`,
+      "Use another port (the SDN default is 4789).",
+    );
+  }
+  const cm = await kube.get(R.configMap, "mtu", "openshift-network-operator");
+  const hardware = Number.parseInt(cm?.data?.mtu ?? "", 10);
+  if (opts.mtu !== undefined && Number.isFinite(hardware) && opts.mtu > hardware - 50) {
+    throw new UsageError(
+      `--mtu ${opts.mtu} is too large: the hardware MTU is ${hardware} and OpenShift SDN needs 50 bytes for VXLAN.`,
+      `Use --mtu ${hardware - 50} or less.`,
+    );
+  }
+}
+
+export type RollbackResult =
+  | { method: "offline" | "live"; dryRun: true; backupDir: string }
+  | ({ method: "offline" | "live"; dryRun: false; backupDir: string; clusterNetworkMTU?: number } & EngineResult);
+
+export async function rollbackMigration(env: MigrationEnv, opts: RollbackOptions): Promise<RollbackResult> {
+  const { kube, ui } = env;
+  const record = await readProgress(kube);
+  const resuming = record?.operation === "rollback" && record.to === SDN && Object.keys(record.steps).length > 0;
+  if (resuming && opts.method !== record.method) {
+    throw new UsageError(
+      `${
+        record.method === "offline" ? "An" : "A"
+      } ${record.method} rollback started by oc-ovn-migrate is under way; it cannot continue as ${opts.method}.`,
+      `Run \`oc ovn-migrate rollback --method ${record.method}\` to resume it.`,
+    );
+  }
+  await checkValues(kube, opts);
+  if (!resuming) {
+    const blocker = await rollbackBlocker(kube);
+    if (blocker) {
+      throw new BlockedError(
+        `Rollback refused: ${blocker}. Nothing was changed.`,
+        "Rollback to OpenShift SDN is for a cluster that finished a migration to OVN-Kubernetes on 4.14–4.16.",
+      );
+    }
+  }
+  const t = env.tuning;
+  const backupDir = opts.backupDir || DEFAULT_ROLLBACK_BACKUP_DIR;
+  const progress = await Progress.load(kube, {
+    operation: "rollback",
+    method: opts.method,
+    from: OVN,
+    to: SDN,
+    version: VERSION,
+    dryRun: opts.dryRun,
+    mirrorFile: `${backupDir}/progress.json`,
+  });
+  const stepCtx = { kube, progress, report: ui.report, note: ui.note, signal: env.signal };
+  const engineOpts = {
+    dryRun: opts.dryRun,
+    resumeCommand: `oc ovn-migrate rollback --method ${opts.method}`,
+    confirmQuestion:
+      `Roll ${kube.server} back from OVN-Kubernetes to OpenShift SDN (${opts.method})? Every node will reboot.`,
   };
-}
-
-const flipBody = { spec: { networkType: SDN } };
-
-export function rollbackOfflineSteps(): Step<RollbackOfflineOptions>[] {
-  return [
-    backupStep("Back up the objects the rollback changes"),
-    // With the annotation in place CNO would treat the switch below as a live migration.
-    removeLiveAnnotationStep(`Remove the completed live migration's ${MIGRATION_ANNOTATION} annotation`),
-    {
-      id: "pause-pools",
-      title: "Pause every machine config pool",
-      disruptive: true,
-      done: async (ctx) => (await ctx.kube.list(R.machineConfigPool)).every((p) => p.spec?.paused === true),
-      plan: async (ctx) => (await ctx.kube.list(R.machineConfigPool)).map((p) => poolPatch(p.metadata.name, true)),
-      apply: async (ctx) => {
-        for (const p of await ctx.kube.list(R.machineConfigPool)) {
-          if (!p.spec?.paused) {
-            await ctx.kube.patch(R.machineConfigPool, p.metadata.name, { spec: { paused: true } }, "merge");
-          }
-        }
-      },
-      verify: async (ctx) => {
-        const running = (await ctx.kube.list(R.machineConfigPool)).filter((p) => !p.spec?.paused);
-        if (running.length) {
-          throw new BlockedError(
-            `Pools are not paused: ${running.map((p) => p.metadata.name).join(", ")}.`,
-            "Something unpaused them; check `oc get mcp` and run the same command again.",
-          );
-        }
-      },
-    },
-    clearMigrationStep(
-      "clear-stale-migration",
-      "Clear spec.migration of the forward migration",
-      (_ctx, migration) => migration.networkType === SDN ? "spec.migration already targets OpenShiftSDN" : undefined,
-    ),
-    {
-      id: "set-migration",
-      title: "Set spec.migration to OpenShiftSDN (with features, MTU and VXLAN port)",
-      disruptive: true,
-      done: async (ctx) => {
-        const spec = (await getNetworkOperator(ctx.kube)).spec ?? {};
-        const sdn = spec.defaultNetwork?.openshiftSDNConfig ?? {};
-        return spec.migration?.networkType === SDN &&
-          Object.entries(ctx.options.sdnConfig).every(([k, v]) => v === undefined || sdn[k] === v);
-      },
-      plan: (ctx) => Promise.resolve([operatorPatch(rollbackMigrationBody(ctx.options))]),
-      apply: async (ctx) => {
-        await ctx.kube.patch(R.networkOperator, "cluster", rollbackMigrationBody(ctx.options), "merge");
-      },
-      verify: async (ctx) => {
-        await waitNetworkConfig(
-          ctx,
-          "network.config status.migration.networkType OpenShiftSDN",
-          (o) => o.status?.migration?.networkType === SDN,
-        );
-        await failIfOperatorDegraded(ctx.kube);
-      },
-    },
-    recordBootIdsStep(),
-    flipStep("Switch the cluster network type to OpenShiftSDN", () => SDN, () => flipBody),
-    waitMultusStep(),
-    rebootNodesStep(),
-    {
-      id: "unpause-pools",
-      title: "Unpause every machine config pool (the MCO rolls out the SDN configuration)",
-      disruptive: true,
-      // Before the pause step has run (a dry run), the pools are unpaused only because nothing paused them yet.
-      done: async (ctx) =>
-        ctx.progress.isDone("pause-pools") && (await ctx.kube.list(R.machineConfigPool)).every((p) => !p.spec?.paused),
-      plan: async (ctx) => (await ctx.kube.list(R.machineConfigPool)).map((p) => poolPatch(p.metadata.name, false)),
-      apply: async (ctx) => {
-        for (const p of await ctx.kube.list(R.machineConfigPool)) {
-          if (p.spec?.paused) {
-            await ctx.kube.patch(R.machineConfigPool, p.metadata.name, { spec: { paused: false } }, "merge");
-          }
-        }
-      },
-      verify: () => Promise.resolve(),
-    },
-    {
-      id: "wait-machine-config",
-      title: "Machine config pools rolled out (every node runs configure-ovs.sh OpenShiftSDN)",
-      disruptive: false,
-      done: () => Promise.resolve(false),
-      plan: () =>
-        Promise.resolve([{ command: "oc get mcp; oc get machineconfig <rendered> -o yaml | grep configure-ovs.sh" }]),
-      apply: () => Promise.resolve(),
-      verify: (ctx) =>
-        waitForPoolsOnPlugin(ctx.kube, {
-          plugin: SDN,
-          timeoutMs: ctx.options.timeoutMs,
-          startGraceMs: ctx.options.mcoStartGraceMs,
-          signal: ctx.signal,
-          report: ctx.report,
-        }),
-    },
-    {
-      id: "verify-rollback",
-      title: "Verify: network type OpenShiftSDN, nodes Ready, operators healthy",
-      disruptive: false,
-      done: () => Promise.resolve(false),
-      plan: () =>
-        Promise.resolve([
-          { command: "oc get network.config/cluster -o jsonpath='{.status.networkType}'" },
-          { command: "oc get nodes; oc get co" },
-        ]),
-      apply: () => Promise.resolve(),
-      verify: async (ctx) => {
-        const nc = await getNetworkConfig(ctx.kube);
-        if (nc.status?.networkType !== SDN) {
-          throw new BlockedError(
-            `network.config status.networkType is ${nc.status?.networkType}, not ${SDN}.`,
-            "Check `oc get co network` and the network operator's log: oc logs -n openshift-network-operator deploy/network-operator",
-          );
-        }
-        await waitNodesReady(ctx);
-        await waitOperatorsHealthy(ctx.kube, {
-          timeoutMs: ctx.options.timeoutMs,
-          reads: ctx.options.operatorReads,
-          intervalMs: ctx.options.operatorIntervalMs,
-          signal: ctx.signal,
-          report: ctx.report,
-        });
-      },
-    },
-  ];
+  if (resuming && !opts.dryRun) ui.note(`resuming the ${opts.method} rollback started ${record.startedAt}`);
+  let result: EngineResult;
+  if (opts.method === "live") {
+    const facts = await collectFacts(kube);
+    const options: LiveOptions = {
+      target: SDN,
+      deleteEgressRouterPods: false,
+      deleteNncp: false,
+      managed: valueOf(facts.infrastructure) ? isManaged(facts) : false,
+      // Rolling back a managed cluster that was migrated live: the annotation is already there.
+      managedPlatformAck: false,
+      timeoutMs: opts.timeoutMs,
+      pausedGraceMs: t.mcoStartGraceMs,
+      revalidateGraceMs: t.mcoStartGraceMs * 0.3,
+      operatorReads: t.operatorReads,
+      operatorIntervalMs: t.operatorIntervalMs,
+      backupDir,
+    };
+    result = await runSteps(liveSteps("rollback"), { ...stepCtx, options }, ui, engineOpts);
+  } else {
+    const options: RollbackOfflineOptions = {
+      features: featuresFrom(opts),
+      sdnConfig: { mtu: opts.mtu, vxlanPort: opts.vxlanPort },
+      ...rebootFlagsFrom(opts),
+      backupDir,
+      ...t,
+    };
+    result = await runSteps(rollbackOfflineSteps(), { ...stepCtx, options }, ui, engineOpts);
+  }
+  if (opts.dryRun) return { method: opts.method, dryRun: true, backupDir };
+  const mtu = progress.get<number>(MTU_AFTER_KEY);
+  return { method: opts.method, dryRun: false, backupDir, ...(mtu ? { clusterNetworkMTU: mtu } : {}), ...result };
 }

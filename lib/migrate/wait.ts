@@ -2,7 +2,7 @@
  * Waiting on the cluster with watches, not polling loops: the predicate sees the current set of
  * objects after every event (and after every re-list), and the wait ends when it returns a result.
  */
-import type { ResourceRef } from "../kube/resources.ts";
+import type { ObjectOf, ResourceRef } from "../kube/resources.ts";
 import type { Kube, KubeObject, WatchOptions } from "../kube/types.ts";
 
 export type WaitVerdict<R> = { done: R } | { fail: Error } | { progress?: string };
@@ -20,14 +20,14 @@ export interface WaitOptions {
 const key = (o: KubeObject) => `${o.metadata.namespace ?? ""}/${o.metadata.name}`;
 
 /** Watches `ref` until `evaluate` decides; resolves with its result or rejects with its error. */
-export function watchUntil<T extends KubeObject, R>(
+export function watchUntil<R, Ref extends ResourceRef = ResourceRef>(
   kube: Pick<Kube, "watch">,
-  ref: ResourceRef,
+  ref: Ref,
   watchOpts: Omit<WatchOptions, "signal" | "onSync" | "resourceVersion">,
-  evaluate: (items: ReadonlyMap<string, T>) => WaitVerdict<R>,
+  evaluate: (items: ReadonlyMap<string, ObjectOf<Ref>>) => WaitVerdict<R>,
   opts: WaitOptions,
 ): Promise<R> {
-  const items = new Map<string, T>();
+  const items = new Map<string, ObjectOf<Ref>>();
   const stop = new AbortController();
   let last: string | undefined;
   let settled = false;
@@ -60,12 +60,12 @@ export function watchUntil<T extends KubeObject, R>(
     if (opts.signal?.aborted) return onAbort();
     opts.signal?.addEventListener("abort", onAbort);
 
-    kube.watch<T>(ref, {
+    kube.watch(ref, {
       ...watchOpts,
       signal: stop.signal,
       onSync: (all) => {
         items.clear();
-        for (const o of all) items.set(key(o), o as T);
+        for (const o of all) items.set(key(o), o);
         check();
       },
     }, (type, obj) => {

@@ -4,16 +4,12 @@
  * reads are refreshed at most once per `intervalMs`. A dropped watch is resumed by the Kube facade
  * (resourceVersion, re-list on 410); a watch that fails outright is retried after a pause.
  *
- * Output: on a terminal the human view is redrawn in place with log-update (it wraps long lines to the
- * width and erases exactly the lines it drew, patching only what changed: no flicker); otherwise, or with
- * `-o json`, one JSON snapshot per line whenever something other than the clock changed.
- * Ends with 0 when the migration is complete, 3 when it stays blocked or failed for `graceMs`, and 0 when
- * interrupted (the last snapshot is printed first: the user chose to stop watching, nothing failed).
+ * When a snapshot is shown and when the watch ends is decided by watch_machine.ts; how it is shown (redrawn on a
+ * terminal, one JSON object per line otherwise) by the front end's `WatchOutput`. Ends with 0 when the migration
+ * is complete, 3 when it stays blocked or failed for `graceMs`, and 0 when interrupted (the last snapshot is shown
+ * first: the user chose to stop watching, nothing failed).
  */
-import { createLogUpdate } from "log-update";
-import type { Io, OutputFormat } from "../cli/context.ts";
-import { toYaml } from "../cli/output.ts";
-import { ExitCode } from "../exit_codes.ts";
+import type { ExitCode } from "../exit_codes.ts";
 import { R, type ResourceRef } from "../kube/resources.ts";
 import type { Kube, KubeObject } from "../kube/types.ts";
 import { readProgress } from "../migrate/progress.ts";
@@ -27,14 +23,22 @@ import {
   wantsRenderedPlugins,
   wantsSdnDaemonSets,
 } from "./collect.ts";
-import { fitToScreen, renderHuman } from "./render.ts";
 import { buildSnapshot } from "./snapshot.ts";
+import { aborted, evaluated, newMachine, refreshed, type Step } from "./watch_machine.ts";
 import { type ClusterView, emptyView, type SectionName, type StatusSnapshot } from "./types.ts";
+
+/** Where the snapshots go (the CLI: redrawn on a terminal, one JSON or YAML document per change otherwise). */
+export interface WatchOutput {
+  /** Redraws continuously (the watch then re-evaluates every second, for the clock). */
+  live: boolean;
+  show(snapshot: StatusSnapshot): void;
+  /** The watch ended; `last` is the last snapshot shown (to print once more if it was not yet). */
+  finish(last: StatusSnapshot | undefined): void;
+}
 
 export interface WatchOptions {
   kube: Pick<Kube, "get" | "list" | "listMetadata" | "exec" | "watch">;
-  io: Io;
-  format: OutputFormat;
+  output: WatchOutput;
   /** Metrics and other non-watched reads are refreshed this often (ms). */
   intervalMs: number;
   /** Blocked or failed must last this long before exit 3 (transient states pass). */
@@ -63,119 +67,70 @@ const WATCHED: { section: SectionName; ref: ResourceRef; one?: string }[] = [
   { section: "clusterOperators", ref: R.clusterOperator },
 ];
 
-/** The snapshot without what only the clock changes: the key that decides whether to print again. */
-export function changeKey(s: StatusSnapshot): string {
-  const { observedAt: _o, timing, ...rest } = s;
-  return JSON.stringify({ ...rest, timing: { ...timing, elapsedSeconds: null, etaSeconds: null } });
-}
-
 const phaseKey = (s: StatusSnapshot) => `${s.phase.state}/${s.phase.step ?? ""}`;
 
-const terminal = (s: StatusSnapshot) => s.phase.state === "blocked" || s.phase.state === "failed";
-
 export function watchStatus(opts: WatchOptions): Promise<ExitCode> {
-  const { kube, io } = opts;
+  const { kube, output } = opts;
   const view: ClusterView = emptyView();
   const stop = new AbortController();
   const debounceMs = opts.debounceMs ?? 100;
   const retryMs = opts.retryMs ?? 5_000;
-  const tty = io.stdoutIsTTY && io.columns > 0 && opts.format === "human";
-  const screenRows = terminalRows() ?? 24;
-  const log = tty ? createLogUpdate(ttyStream(io, screenRows), { showCursor: true }) : undefined;
   const synced = new Set<SectionName>();
   const timers = new Set<ReturnType<typeof setTimeout>>();
+  let machine = newMachine(opts.graceMs);
   let last: StatusSnapshot | undefined;
-  let lastKey = "";
-  /** The final state seen (complete, blocked, failed) and since when. */
-  let decided: { state: string; since: number } | undefined;
-  /** Start time of the last completed refresh of the non-watched reads. */
-  let refreshedFrom = -Infinity;
-  /** The phase last shown, and a different one computed since (held back until a refresh after it). */
-  let shownPhase: string | undefined;
-  let seenPhase: { key: string; since: number } | undefined;
-  let refreshAgain = false;
-  let graceTimer: ReturnType<typeof setTimeout> | undefined;
+  let recheck: ReturnType<typeof setTimeout> | undefined;
   let debounce: ReturnType<typeof setTimeout> | undefined;
   let ticker: ReturnType<typeof setInterval> | undefined;
   let refresher: ReturnType<typeof setInterval> | undefined;
   let initialRefreshDone = false;
   let renderedInFlight = false;
   let refreshing = false;
+  let refreshAgain = false;
   let egressReadAt = -Infinity;
-  let finished = false;
 
   return new Promise<ExitCode>((resolve) => {
+    /** Carries out what the machine decided about `s` (the snapshot just evaluated, if any). */
+    const apply = (step: Step, s?: StatusSnapshot) => {
+      machine = step.machine;
+      if (machine.state.name !== "deciding") {
+        clearTimeout(recheck);
+        recheck = undefined;
+      }
+      for (const e of step.effects) {
+        if (e.type === "show" && s) {
+          last = s;
+          opts.onSnapshot?.(s);
+          output.show(s);
+        } else if (e.type === "refresh") void refreshNow();
+        else if (e.type === "recheck") {
+          clearTimeout(recheck);
+          recheck = setTimeout(evaluate, Math.max(50, e.ms + 1));
+        } else if (e.type === "finish") finish(e.code);
+      }
+    };
     const finish = (code: ExitCode) => {
-      if (finished) return;
-      finished = true;
       stop.abort();
       clearTimeout(debounce);
+      clearTimeout(recheck);
       clearInterval(ticker);
       clearInterval(refresher);
-      clearTimeout(graceTimer);
       for (const t of timers) clearTimeout(t);
       opts.signal?.removeEventListener("abort", onAbort);
-      // Ctrl-C between evaluation and printing: the last snapshot is still printed, once.
-      if (last && !log && changeKey(last) !== printedKey) print(last);
-      if (log) log.done();
+      // Ctrl-C between evaluation and printing: the last snapshot is still shown, once.
+      output.finish(last);
       resolve(code);
     };
-    let printedKey = "";
-    const print = (s: StatusSnapshot) => {
-      printedKey = changeKey(s);
-      if (log) log(fitToScreen(renderHuman(s, io, { columns: io.columns }), io.columns, screenRows));
-      else if (opts.format === "yaml") io.stdout(`---\n${toYaml(s)}`);
-      else io.stdout(JSON.stringify(s) + "\n");
-    };
+    const done = () => machine.state.name === "done";
 
     const evaluate = () => {
-      if (finished) return;
-      if (synced.size < WATCHED.length || !initialRefreshDone) return;
+      if (done() || synced.size < WATCHED.length || !initialRefreshDone) return;
       maybeReadRendered();
       const s = buildSnapshot(view);
-      // A new phase is shown only once the unwatched reads (the progress record with the boot IDs at the flip,
-      // the metrics) were refreshed after it appeared: a stale record would call a flip without reboots complete.
-      const phase = phaseKey(s);
-      if (phase !== shownPhase) {
-        if (seenPhase?.key !== phase) {
-          seenPhase = { key: phase, since: Date.now() };
-          void refreshNow();
-        }
-        if (refreshedFrom < seenPhase.since) return; // the refresh schedules another evaluation when done
-      }
-      shownPhase = phase;
-      last = s;
-      opts.onSnapshot?.(s);
-      if (finished) return;
-      const key = changeKey(s);
-      if (log) print(s);
-      else if (key !== lastKey) print(s);
-      lastKey = key;
-      const state = s.phase.state;
-      if (state !== "complete" && !terminal(s)) {
-        decided = undefined;
-        clearTimeout(graceTimer);
-        graceTimer = undefined;
-        return;
-      }
-      if (decided?.state !== state) {
-        // The decision and the final snapshot rest on unwatched reads made after the state appeared: the refresh
-        // that let this phase be shown (above) when there was one, else a new one.
-        decided = { state, since: seenPhase?.key === phase ? seenPhase.since : Date.now() };
-        if (refreshedFrom < decided.since) void refreshNow();
-      }
-      if (refreshedFrom < decided.since) return; // the refresh schedules another evaluation when done
-      if (state === "complete") return finish(ExitCode.Ok);
-      const left = opts.graceMs - (Date.now() - decided.since);
-      if (left <= 0) return finish(ExitCode.Failed);
-      // Re-check when the grace period ends even if nothing else happens.
-      graceTimer ??= setTimeout(() => {
-        graceTimer = undefined;
-        evaluate();
-      }, Math.max(50, left + 1));
+      apply(evaluated(machine, { key: phaseKey(s), state: s.phase.state }, Date.now()), s);
     };
     const schedule = () => {
-      if (finished || debounce !== undefined) return;
+      if (done() || debounce !== undefined) return;
       debounce = setTimeout(() => {
         debounce = undefined;
         evaluate();
@@ -225,15 +180,15 @@ export function watchStatus(opts: WatchOptions): Promise<ExitCode> {
           const started = Date.now();
           // Each read records its own failure in the view; a refresh never blocks what waits for it.
           await refresh().catch(() => {});
-          refreshedFrom = started;
-        } while (refreshAgain && !finished);
+          machine = refreshed(machine, started);
+        } while (refreshAgain && !done());
       } finally {
         refreshing = false;
         schedule();
       }
     };
 
-    const onAbort = () => finish(ExitCode.Ok);
+    const onAbort = () => apply(aborted(machine));
     if (opts.signal?.aborted) return onAbort();
     opts.signal?.addEventListener("abort", onAbort);
 
@@ -251,7 +206,7 @@ export function watchStatus(opts: WatchOptions): Promise<ExitCode> {
         schedule();
       };
       const run = () => {
-        if (finished) return;
+        if (done()) return;
         kube.watch(w.ref, {
           signal: stop.signal,
           onSync: (all) => {
@@ -294,28 +249,14 @@ export function watchStatus(opts: WatchOptions): Promise<ExitCode> {
       ),
       refresh(),
     ]).finally(() => {
-      refreshedFrom = Math.max(refreshedFrom, firstRefresh);
+      machine = refreshed(machine, firstRefresh);
       initialRefreshDone = true;
       schedule();
     });
     refresher = setInterval(() => void refreshNow(), Math.max(1_000, opts.intervalMs));
-    if (log) ticker = setInterval(() => last && evaluate(), 1_000);
+    // A live view redraws every second (elapsed time, estimate) even when nothing changes.
+    if (output.live) ticker = setInterval(() => last && evaluate(), 1_000);
   });
 }
 
 const key = (o: KubeObject) => `${o.metadata.namespace ?? ""}/${o.metadata.name}`;
-
-/** The stream log-update writes to: our Io's stdout with its width (and the terminal's height when known). */
-function ttyStream(io: Io, rows: number) {
-  const stream = { write: (s: string) => io.stdout(s), columns: io.columns, rows, isTTY: true };
-  // log-update only calls write and reads columns/rows/isTTY.
-  return stream as unknown as Parameters<typeof createLogUpdate>[0];
-}
-
-function terminalRows(): number | undefined {
-  try {
-    return Deno.consoleSize().rows || undefined;
-  } catch {
-    return undefined;
-  }
-}

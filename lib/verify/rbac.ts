@@ -3,7 +3,7 @@
  * Preflight asks for all of them once; the `rbac` check lists the missing ones for the chosen method.
  */
 import type { AccessAttributes } from "../kube/types.ts";
-import type { MigrationMethod } from "../cli/preflight_options.ts";
+import type { MigrationMethod } from "./options.ts";
 
 export interface RequiredAccess extends AccessAttributes {
   /** Why the tool needs it (shown next to a missing permission). */

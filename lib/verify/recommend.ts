@@ -2,7 +2,7 @@
  * Method recommendation (`--method auto`): live when the version allows it and no live check fails,
  * else offline when no offline check fails, else none — each with the reasons.
  */
-import type { MigrationMethod } from "../cli/preflight_options.ts";
+import type { MigrationMethod } from "./options.ts";
 import { type Facts, valueOf } from "./facts.ts";
 import { countLevels, type EvaluatedResult, resultsFor, sourceOf } from "./run.ts";
 import { parseVersion, versionBlocker } from "./version.ts";

@@ -2,7 +2,7 @@
  * Evaluates the selected checks against a facts snapshot for one or both methods. Pure: the facts
  * come in, results come out. A check whose needed fact failed to read is skipped with the read error.
  */
-import type { MigrationMethod, PreflightOptions } from "../cli/preflight_options.ts";
+import type { MigrationMethod, PreflightOptions } from "./options.ts";
 import { UsageError } from "../errors.ts";
 import { CHECK_IDS, CHECKS } from "./checks/index.ts";
 import type { Check, CheckContext, CheckResult, InvolvedObject, Level } from "./checks/types.ts";

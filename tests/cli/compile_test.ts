@@ -7,7 +7,7 @@ import {
   parseCompileArgs,
   TARGETS,
 } from "../../scripts/compile.ts";
-import { PERMISSION_FLAGS } from "../../scripts/permissions.ts";
+import { PERMISSION_FLAGS } from "../../lib/permissions.ts";
 import { cleanEnv, DENO, ROOT } from "./helpers.ts";
 
 Deno.test("compile targets and output names", () => {

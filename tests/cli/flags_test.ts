@@ -1,20 +1,12 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import type { GlobalOptions } from "../../lib/cli/context.ts";
-import type { ExecuteOptions } from "../../lib/cli/execute_options.ts";
-import type { PreflightOptions } from "../../lib/cli/preflight_options.ts";
-import type { RollbackOptions } from "../../lib/cli/rollback_options.ts";
+import type { ExecuteOptions } from "../../lib/migrate/options.ts";
+import type { PreflightOptions } from "../../lib/verify/options.ts";
+import type { RollbackOptions } from "../../lib/migrate/options.ts";
 import { clearSecrets, redact } from "../../lib/redact.ts";
 import { runInProcess } from "./helpers.ts";
 
 type Captured<O> = { opts: O; globals: GlobalOptions };
-
-Deno.test("a command whose module is missing is reported as not built yet (exit 2)", async () => {
-  const r = await runInProcess(["status"], {
-    loadCommand: () => Promise.reject(new TypeError('Module not found "file:///x/lib/cli/commands/status.ts".')),
-  });
-  equal(r.code, 2);
-  equal(r.stderr, "error: `status` is not built yet (coming in a later release).\n");
-});
 
 const BAD_VALUES: [string[], string][] = [
   [["execute", "--method", "live", "--mtu", "abc"], "--mtu"],

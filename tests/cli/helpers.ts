@@ -1,8 +1,8 @@
 /** Shared helpers for the CLI tests: run the program in-process with a memory Io, or main.ts as a subprocess. */
 import { createMemoryIo, type MemoryIoOptions } from "../../lib/cli/io.ts";
-import { type CommandModule, runCli } from "../../lib/cli/program.ts";
+import { runCli } from "../../lib/cli/program.ts";
 import type { ExitCode } from "../../lib/exit_codes.ts";
-import { PERMISSION_FLAGS } from "../../scripts/permissions.ts";
+import { PERMISSION_FLAGS } from "../../lib/permissions.ts";
 
 export const ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 export const DENO = Deno.execPath();
@@ -16,8 +16,6 @@ export interface RunResult {
 export interface InProcessOptions extends MemoryIoOptions {
   /** Capture what a command receives instead of running it. */
   capture?: Record<string, unknown>;
-  /** Replace command modules (see ProgramDeps.loadCommand). */
-  loadCommand?: (name: string) => Promise<CommandModule<unknown>> | undefined;
 }
 
 /** Runs the CLI in-process. With `capture`, commands record their options there and return 0. */
@@ -28,18 +26,12 @@ export async function runInProcess(argv: string[], opts: InProcessOptions = {}):
       io = createMemoryIo({ ...opts, color: opts.color ?? (mode === "always") });
       return io;
     },
-    loadCommand: opts.capture
-      ? (name) => {
-        const mod: CommandModule<unknown> = {
-          // deno-lint-ignore require-await
-          run: async (ctx, o) => {
-            opts.capture![name] = { opts: o, globals: ctx.globals };
-            return 0;
-          },
-        };
-        return Promise.resolve(mod);
+    intercept: opts.capture
+      ? (name, ctx, o) => {
+        opts.capture![name] = { opts: o, globals: ctx.globals };
+        return Promise.resolve(0);
       }
-      : opts.loadCommand,
+      : undefined,
   });
   return { code: result, stdout: io.stdoutText(), stderr: io.stderrText() };
 }

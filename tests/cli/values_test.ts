@@ -1,6 +1,7 @@
 import { equal, ok, throws } from "node:assert/strict";
 import { formatDuration, parseGoDuration, parseTimeout } from "../../lib/duration.ts";
-import { cidrFamily, collect, parseBatch, parseCidr, parseMtu, parseVerbosity } from "../../lib/cli/flag_values.ts";
+import { collect, parseBatch, parseCidr, parseMtu, parseVerbosity } from "../../lib/cli/flag_values.ts";
+import { cidrFamily } from "../../lib/verify/planned_values.ts";
 
 Deno.test("Go durations", () => {
   equal(parseGoDuration("1h30m"), 5_400_000);
@@ -30,9 +31,9 @@ Deno.test("formatDuration", () => {
 });
 
 Deno.test("CIDR syntax and family", () => {
-  equal(cidrFamily("10.128.0.0/14"), "v4");
-  equal(cidrFamily("fd98::/64"), "v6");
-  equal(cidrFamily("::ffff:10.0.0.1/128"), "v6");
+  equal(cidrFamily("10.128.0.0/14"), 4);
+  equal(cidrFamily("fd98::/64"), 6);
+  equal(cidrFamily("::ffff:10.0.0.1/128"), 6);
   equal(cidrFamily("10.128.0.0"), undefined);
   equal(cidrFamily("10.128.0.0/33"), undefined);
   equal(cidrFamily("256.1.1.1/8"), undefined);
@@ -47,6 +48,7 @@ Deno.test("integers, batches, verbosity, repeatable values", () => {
   equal(parseMtu("1400"), 1400);
   throws(() => parseMtu("1400.5"));
   throws(() => parseMtu("100"));
+  throws(() => parseMtu("9217"), /from 576 to 9216/);
   equal(parseBatch("all"), "all");
   equal(parseBatch("3"), 3);
   throws(() => parseBatch("-1"));

@@ -1,5 +1,5 @@
 /** The zod schemas accept what the simulated cluster serves (its objects follow cluster-behaviour.md §4). */
-import { assert, assertMatch, assertThrows } from "./_assert.ts";
+import { assert, assertMatch, assertRejects, assertThrows } from "./_assert.ts";
 import { KubeError } from "../../lib/errors.ts";
 import { connect } from "../../lib/kube/connect.ts";
 import { R, type ResourceRef } from "../../lib/kube/resources.ts";
@@ -67,4 +67,23 @@ Deno.test("parseObject names the object and the field that does not fit", () => 
     KubeError,
   );
   assertMatch(err.message, /unexpected MachineConfigPool worker: spec\.paused:/);
+});
+
+Deno.test("reads parse at the facade: a malformed object from the cluster is an error naming the object and field", async () => {
+  const sim = await startSim({ scenario: "sdn-small", controllers: false });
+  const kube = await connect(globals({ kubeconfig: sim.kubeconfigPath }), captureLogger());
+  try {
+    const pools = await kube.list(R.machineConfigPool);
+    assert(pools.length === 2 && typeof pools[0].metadata.name === "string", "well-formed objects come back typed");
+    sim.store.mutate("core/nodes", undefined, "worker-0", (n) => {
+      n.status.nodeInfo.bootID = 42;
+    }, { subresource: "status" });
+    for (const read of [() => kube.list(R.node), () => kube.get(R.node, "worker-0")]) {
+      const err = await assertRejects(read, KubeError);
+      assertMatch(err.message, /unexpected nodes worker-0: status\.nodeInfo\.bootID:/);
+    }
+  } finally {
+    await kube.close?.();
+    await sim.stop();
+  }
 });

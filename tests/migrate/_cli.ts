@@ -3,7 +3,7 @@
  * a kubeconfig pointing at the simulated cluster. Optionally kills it with SIGKILL when its stderr
  * shows a given line (to prove resumption).
  */
-import { PERMISSION_FLAGS } from "../../scripts/permissions.ts";
+import { PERMISSION_FLAGS } from "../../lib/permissions.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 

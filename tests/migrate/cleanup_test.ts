@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { startSim } from "../../sim/sim.ts";
-import { runCleanup } from "../../lib/migrate/cleanup_command.ts";
+import { run as runCleanup } from "../../lib/cli/commands/cleanup.ts";
 import { PROGRESS_NAME, PROGRESS_NAMESPACE } from "../../lib/migrate/progress.ts";
 import { runInProcess, type Sim } from "./_inproc.ts";
 

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { startSim } from "../../sim/sim.ts";
-import { PERMISSION_FLAGS } from "../../scripts/permissions.ts";
+import { PERMISSION_FLAGS } from "../../lib/permissions.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 const hasScript = (() => {

@@ -6,14 +6,14 @@
 import assert from "node:assert/strict";
 import { startSim } from "../../sim/sim.ts";
 import type { ScenarioInput } from "../../sim/scenario/schema.ts";
-import type { RollbackOptions } from "../../lib/cli/rollback_options.ts";
-import { runCleanup } from "../../lib/migrate/cleanup_command.ts";
-import { runRollback } from "../../lib/migrate/rollback_command.ts";
+import type { RollbackOptions } from "../../lib/migrate/options.ts";
+import { run as runCleanup } from "../../lib/cli/commands/cleanup.ts";
+import { run as runRollback } from "../../lib/cli/commands/rollback.ts";
 import { runInProcess, type Sim } from "./_inproc.ts";
 import { createStepUi } from "../../lib/cli/step_ui.ts";
 import { runSteps, type StepOutcome } from "../../lib/migrate/engine.ts";
 import { Progress } from "../../lib/migrate/progress.ts";
-import { type RollbackOfflineOptions, rollbackOfflineSteps } from "../../lib/migrate/rollback.ts";
+import { type RollbackOfflineOptions, rollbackOfflineSteps } from "../../lib/migrate/offline_rollback.ts";
 import type { Step } from "../../lib/migrate/step.ts";
 import { tuning } from "../../lib/migrate/tuning.ts";
 import { CliError } from "../../lib/errors.ts";

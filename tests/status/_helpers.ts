@@ -4,7 +4,7 @@ import type { ScenarioInput } from "../../sim/scenario/schema.ts";
 import { makeContext } from "../../lib/cli/make_context.ts";
 import { createMemoryIo, type MemoryIo } from "../../lib/cli/io.ts";
 import type { OutputFormat } from "../../lib/cli/context.ts";
-import { runStatus } from "../../lib/status/command.ts";
+import { runStatus } from "../../lib/cli/commands/status.ts";
 import type { StatusSnapshot } from "../../lib/status/types.ts";
 import type { ExitCode } from "../../lib/exit_codes.ts";
 

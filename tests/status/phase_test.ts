@@ -195,13 +195,12 @@ Deno.test("timing: elapsed since InProgress=True and an ETA from the pace of nod
 
 Deno.test("status says complete exactly when execute stops waiting (one definition of live migration complete)", async () => {
   const { liveMigrationComplete } = await import("../../lib/openshift/live_migration.ts");
-  const done = (over: Partial<Record<string, string>> = {}) =>
-    [
-      cond(`${N}InProgress`, "False", `${N}Completed`),
-      ...["MTUReady", "TargetCNIAvailable", "TargetCNIInUse", "OriginalCNIPurged"].map((t) =>
-        cond(`${N}${t}`, over[t] ?? "Unknown", `${N}NotInProgress`)
-      ),
-    ];
+  const done = (over: Partial<Record<string, string>> = {}) => [
+    cond(`${N}InProgress`, "False", `${N}Completed`),
+    ...["MTUReady", "TargetCNIAvailable", "TargetCNIInUse", "OriginalCNIPurged"].map((t) =>
+      cond(`${N}${t}`, over[t] ?? "Unknown", `${N}NotInProgress`)
+    ),
+  ];
   const onOvn = { networkType: "OVNKubernetes" };
   const cases: [string, KubeObject, boolean][] = [
     ["all five reset", liveConfig(done(), onOvn), true],

@@ -4,7 +4,7 @@
  * wrapped in synchronized output (no flicker).
  */
 import assert from "node:assert/strict";
-import { fitToScreen, wrappedHeight } from "../../lib/status/render.ts";
+import { fitToScreen, wrappedHeight } from "../../lib/cli/render/status_view.ts";
 import { FakeTerminal } from "./_terminal.ts";
 import { runStatusOn, triggerLive, withSim } from "./_helpers.ts";
 

@@ -8,6 +8,7 @@ import { createMemoryIo } from "../../lib/cli/io.ts";
 import { connect } from "../../lib/kube/connect.ts";
 import { createLogger } from "../../lib/cli/logger.ts";
 import { watchStatus } from "../../lib/status/watch.ts";
+import { watchOutput } from "../../lib/cli/status_watch_output.ts";
 import type { StatusSnapshot } from "../../lib/status/types.ts";
 import type { GlobalOptions } from "../../lib/cli/context.ts";
 import { startSim } from "../../sim/sim.ts";
@@ -32,8 +33,7 @@ Deno.test("interrupting the watch prints the last snapshot and ends with 0", asy
       const seen: StatusSnapshot[] = [];
       const code = await watchStatus({
         kube,
-        io,
-        format: "json",
+        output: watchOutput(io, "json"),
         intervalMs: 1_000,
         graceMs: 1_000,
         signal: stop.signal,

@@ -1,7 +1,7 @@
 /** A healthy 4.16 OpenShift SDN cluster on AWS as a Facts snapshot; each test copies and changes it. */
 import { type Facts, FACTS_API_VERSION } from "../../lib/verify/facts.ts";
 import { accessQuestions } from "../../lib/verify/rbac.ts";
-import type { PreflightOptions } from "../../lib/cli/preflight_options.ts";
+import type { PreflightOptions } from "../../lib/verify/options.ts";
 import type { CheckContext } from "../../lib/verify/checks/types.ts";
 import { contextFor } from "../../lib/verify/run.ts";
 

@@ -1,7 +1,7 @@
 /** Evaluates one check on facts for a method and returns its results as a list. */
 import type { Facts } from "../../lib/verify/facts.ts";
 import type { Check, CheckResult, Level } from "../../lib/verify/checks/types.ts";
-import type { PreflightOptions } from "../../lib/cli/preflight_options.ts";
+import type { PreflightOptions } from "../../lib/verify/options.ts";
 import { ctxFor } from "./fixtures.ts";
 
 export function evalCheck(

@@ -6,6 +6,7 @@ import type { Kube } from "../../lib/kube/types.ts";
 import { healthyFacts, options, v, withFacts } from "./fixtures.ts";
 import { fakeContext } from "./fake_io.ts";
 import { sdnCluster } from "./sdn_cluster.ts";
+import { runInProcess } from "../cli/helpers.ts";
 import type { Facts } from "../../lib/verify/facts.ts";
 
 async function factsFile(f: Facts): Promise<string> {
@@ -40,13 +41,24 @@ Deno.test("preflight --facts: warnings only → exit 4; failure → exit 3 (huma
 Deno.test("preflight: unknown check ids and bad planned values are usage errors before anything is read", async () => {
   const io = fakeContext();
   await assert.rejects(() => run(io.ctx, options({ onlyChecks: ["nope"] })), UsageError);
-  await assert.rejects(
-    () => run(io.ctx, options({ joinSubnet: "100.64.0.0" })),
-    /--join-subnet 100\.64\.0\.0: not a CIDR/,
-  );
-  await assert.rejects(() => run(io.ctx, options({ v6InternalSubnet: "100.64.0.0/16" })), /must be an IPv6 CIDR/);
-  await assert.rejects(() => run(io.ctx, options({ genevePort: 70000 })), UsageError);
   assert.equal(io.connects(), 0);
+  // Planned values are checked by the one validator behind the flags, before the command runs at all.
+  const ran: string[] = [];
+  for (
+    const [argv, why] of [
+      [["--join-subnet", "100.64.0.0"], /Not a CIDR/],
+      [["--v6-internal-subnet", "100.64.0.0/16"], /IPv6 CIDR/],
+      [["--geneve-port", "70000"], /from 1 to 65535/],
+      [["--mtu", "65536"], /from 576 to 9216/],
+    ] as const
+  ) {
+    const capture: Record<string, unknown> = {};
+    const r = await runInProcess(["preflight", ...argv], { capture });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, why);
+    ran.push(...Object.keys(capture));
+  }
+  assert.deepEqual(ran, [], "no command ran");
 });
 
 Deno.test("preflight --facts: a file that is not a snapshot is a usage error naming the field", async () => {

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { ConfigError } from "../../lib/errors.ts";
 import { PreflightReport } from "../../lib/verify/report_schema.ts";
-import type { PreflightOptions } from "../../lib/cli/preflight_options.ts";
+import type { PreflightOptions } from "../../lib/verify/options.ts";
 import { preflightOnSim } from "./sim_preflight.ts";
 
 interface Outcome {

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { startSim } from "../../sim/sim.ts";
 import { connect } from "../../lib/kube/connect.ts";
 import { run } from "../../lib/cli/commands/preflight.ts";
-import type { PreflightOptions } from "../../lib/cli/preflight_options.ts";
+import type { PreflightOptions } from "../../lib/verify/options.ts";
 import { options } from "./fixtures.ts";
 import { fakeContext } from "./fake_io.ts";
 
@@ -28,7 +28,7 @@ export async function preflightOnSim(
       output: "json",
       kube: () =>
         connect(
-          { kubeconfig: sim.kubeconfigPath, verbose: 0, output: "json", color: "never", context: opts.context },
+          { kubeconfig: sim.kubeconfigPath, context: opts.context },
           { debug: () => {} },
         ),
     });

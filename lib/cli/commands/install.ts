@@ -6,14 +6,35 @@
  */
 import { delimiter, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { CommandContext, CommandResult } from "../context.ts";
+import type { CommandContext, CommandResult, Io } from "../context.ts";
+import { type CommandRunner, examples } from "../command.ts";
+import type { RootCommand } from "../global_flags.ts";
 import { ExitCode } from "../../exit_codes.ts";
 import { CliError } from "../../errors.ts";
 import { colors, printResult, symbols } from "../output.ts";
-import { PERMISSION_FLAGS } from "../../../scripts/permissions.ts";
+import { PERMISSION_FLAGS } from "../../permissions.ts";
 
 export interface InstallOptions {
   dir: string;
+}
+
+export function register(root: RootCommand, runner: CommandRunner, io: Io): void {
+  root.command("install")
+    .summary("put the binary and the oc/kubectl plugin links on PATH")
+    .description(
+      "Put oc-ovn-migrate on PATH in DIR with the kubectl-ovn_migrate and oc-ovn_migrate links (so " +
+        "`oc ovn-migrate` and `kubectl ovn-migrate` work) and the completion helpers. Safe to repeat.",
+    )
+    .option("--dir <dir>", "where to install", homeDefaultBinDir(io))
+    .addHelpText("after", examples(["oc-ovn-migrate install", "sudo oc-ovn-migrate install --dir /usr/local/bin"]))
+    .action(async (o) => {
+      await runner("install", { dir: o.dir }, run);
+    });
+}
+
+function homeDefaultBinDir(io: Io): string {
+  if (Deno.build.os === "windows") return `${io.env("USERPROFILE") ?? "."}\\bin`;
+  return `${io.env("HOME") ?? "."}/.local/bin`;
 }
 
 export const BINARY_NAME = "oc-ovn-migrate";

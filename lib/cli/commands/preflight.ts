@@ -1,131 +1,93 @@
 /**
- * `oc ovn-migrate preflight`: read the cluster once (or a saved snapshot), evaluate every selected
- * check for the chosen method(s), recommend a method, print the report. Never writes to the cluster.
+ * `preflight`: read the cluster once (or a saved snapshot), evaluate every selected check for the chosen
+ * method(s), recommend a method, print the report. Never writes to the cluster.
  */
-import { load } from "js-yaml";
-import type { CommandContext, CommandResult } from "../context.ts";
-import type { MigrationMethod, PreflightOptions } from "../preflight_options.ts";
+import { Option } from "commander";
+import type { CommandContext } from "../context.ts";
 import { CliError, ConfigError, UsageError } from "../../errors.ts";
 import { ExitCode } from "../../exit_codes.ts";
-import { collectFacts } from "../../verify/collect.ts";
-import { errorOf, type Facts, parseFacts, valueOf } from "../../verify/facts.ts";
-import { sdnConfig } from "../../verify/checks/util.ts";
-import { multitenantNetworkPolicies, networkPoliciesHeader } from "../../verify/network_policies.ts";
+import type { Facts } from "../../verify/facts.ts";
+import type { PreflightOptions } from "../../verify/options.ts";
+import { METHODS } from "../choices.ts";
+import { type CommandRunner, examples } from "../command.ts";
+import { collect } from "../flag_values.ts";
+import type { RootCommand } from "../global_flags.ts";
 import { toYaml } from "../output.ts";
-import { parseCidr } from "../../verify/cidr.ts";
-import { evaluateChecks, selectChecks, sourceOf } from "../../verify/run.ts";
-import { recommend } from "../../verify/recommend.ts";
-import { buildReport, renderReport } from "../../verify/report.ts";
+import { methodOption, networkValueOption as value, skipCheckOption } from "../shared_flags.ts";
 
-/** Rejects malformed planned values before anything is read. */
-export function validatePlannedValues(opts: PreflightOptions): void {
-  const cidrs: [string, string | undefined, 4 | 6 | undefined][] = [
-    ["--v4-internal-subnet", opts.v4InternalSubnet, 4],
-    ["--v6-internal-subnet", opts.v6InternalSubnet, 6],
-    ["--join-subnet", opts.joinSubnet, 4],
-    ["--transit-subnet", opts.transitSubnet, 4],
-    ["--cluster-network", opts.clusterNetwork, undefined],
-  ];
-  for (const [flag, value, family] of cidrs) {
-    if (value === undefined) continue;
-    const c = parseCidr(value);
-    if (!c || !value.includes("/")) throw new UsageError(`${flag} ${value}: not a CIDR`, `e.g. ${flag} 100.65.0.0/16`);
-    if (family && c.family !== family) throw new UsageError(`${flag} ${value}: must be an IPv${family} CIDR`);
-  }
-  if (opts.mtu !== undefined && (!Number.isInteger(opts.mtu) || opts.mtu < 576 || opts.mtu > 65536)) {
-    throw new UsageError(`--mtu ${opts.mtu}: must be an integer between 576 and 65536`);
-  }
-  if (
-    opts.genevePort !== undefined &&
-    (!Number.isInteger(opts.genevePort) || opts.genevePort < 1 || opts.genevePort > 65535)
-  ) {
-    throw new UsageError(`--geneve-port ${opts.genevePort}: must be a UDP port (1–65535)`);
-  }
-  if (
-    opts.hostPrefix !== undefined &&
-    (!Number.isInteger(opts.hostPrefix) || opts.hostPrefix < 1 || opts.hostPrefix > 128)
-  ) {
-    throw new UsageError(`--host-prefix ${opts.hostPrefix}: must be a prefix length`);
-  }
+export function register(root: RootCommand, runner: CommandRunner): void {
+  root.command("preflight")
+    .summary("check whether the cluster is ready, and by which method")
+    .description(
+      "Read the cluster (never write), evaluate every readiness check for the chosen method(s) and recommend one.",
+    )
+    .addOption(
+      methodOption(METHODS, "which method to check: auto evaluates both and recommends one").default("auto" as const),
+    )
+    .addOption(skipCheckOption("leave out a check by id (repeatable)"))
+    .addOption(
+      new Option("--only <id>", "run only this check (repeatable)").argParser(collect).default([] as string[], "none"),
+    )
+    .option("--dump-facts <file>", "write the collected cluster snapshot to FILE")
+    .option(
+      "--network-policies <file>",
+      "SDN Multitenant mode: write NetworkPolicies that keep the project isolation to FILE (review, then oc apply)",
+    )
+    .option("--facts <file>", "evaluate a saved snapshot instead of reading a cluster")
+    .option("--etcd-backup-confirmed", "you have a recent etcd backup (turns that warning off)", false)
+    .addOption(value.v4InternalSubnet("planned OVN v4 internal subnet (default: 100.64.0.0/16)"))
+    .addOption(value.v6InternalSubnet("planned OVN v6 internal subnet (default: fd98::/64)"))
+    .addOption(value.joinSubnet("planned OVN join subnet (default: 100.64.0.0/16)"))
+    .addOption(value.transitSubnet("planned OVN transit subnet (default: 100.88.0.0/16)"))
+    .addOption(value.clusterNetwork("planned new cluster network (default: unchanged)"))
+    .addOption(value.hostPrefix("planned host prefix for --cluster-network (default: unchanged)"))
+    .addOption(value.mtu("planned cluster MTU (default: hardware MTU minus 100)"))
+    .addOption(value.genevePort("planned Geneve UDP port (default: 6081)"))
+    .addHelpText(
+      "after",
+      examples([
+        "oc ovn-migrate preflight",
+        "oc ovn-migrate preflight --method live -o json",
+        "oc ovn-migrate preflight --skip-check etcd-backup --dump-facts facts.json",
+        "oc ovn-migrate preflight --facts facts.json --method offline   # no cluster needed",
+        "oc ovn-migrate preflight --method offline --network-policies policies.yaml",
+      ]) + "\nExit codes: 0 all pass, 3 a check failed, 4 warnings only, 2 bad flags, 1 error.\n",
+    )
+    .action(async (o) => {
+      const opts: PreflightOptions = {
+        method: o.method,
+        skipChecks: o.skipCheck,
+        onlyChecks: o.only,
+        dumpFacts: o.dumpFacts,
+        networkPolicies: o.networkPolicies,
+        facts: o.facts,
+        etcdBackupConfirmed: o.etcdBackupConfirmed,
+        v4InternalSubnet: o.v4InternalSubnet,
+        v6InternalSubnet: o.v6InternalSubnet,
+        joinSubnet: o.joinSubnet,
+        transitSubnet: o.transitSubnet,
+        clusterNetwork: o.clusterNetwork,
+        hostPrefix: o.hostPrefix,
+        mtu: o.mtu,
+        genevePort: o.genevePort,
+      };
+      await runner("preflight", opts, run);
+    });
 }
 
-/** Reads a snapshot written by --dump-facts (JSON; YAML also accepted). */
-export async function loadFactsFile(path: string): Promise<Facts> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (e) {
-    throw new UsageError(`cannot read facts file ${path}: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  try {
-    return parseFacts(load(text));
-  } catch (e) {
-    const issue = (e as { issues?: { path: PropertyKey[]; message: string }[] }).issues?.[0];
-    const detail = issue ? `${issue.path.map(String).join(".") || "(root)"}: ${issue.message}` : (e as Error).message;
-    throw new UsageError(
-      `facts file ${path} is not a preflight snapshot: ${detail}`,
-      "write one with --dump-facts FILE",
-    );
-  }
-}
-
-/**
- * `--network-policies FILE`: in Multitenant mode, the NetworkPolicies that keep the project isolation
- * once OVN-Kubernetes enforces them. Any other mode has nothing to keep: a note, not an error.
- */
-async function writeNetworkPolicies(ctx: CommandContext, facts: Facts, file: string): Promise<void> {
-  if (sourceOf(facts) !== "OpenShiftSDN") {
-    const cfg = valueOf(facts.networkConfig);
-    const type = cfg?.status.networkType ?? cfg?.spec.networkType ?? "unknown";
-    ctx.io.stderr(`--network-policies: ${file} not written: the cluster network is ${type}, not OpenShift SDN\n`);
-    return;
-  }
-  if (!valueOf(facts.networkOperator)) {
-    throw new CliError(
-      `cannot tell the SDN isolation mode for --network-policies: reading network.operator/cluster failed: ` +
-        errorOf(facts.networkOperator),
-      ExitCode.RuntimeError,
-    );
-  }
-  const mode = sdnConfig(facts)?.mode ?? "NetworkPolicy";
-  if (mode !== "Multitenant") {
-    ctx.io.stderr(
-      `--network-policies: ${file} not written: OpenShift SDN runs in ${mode} mode, not Multitenant: ` +
-        "there is no project isolation to keep\n",
-    );
-    return;
-  }
-  const netNamespaces = facts.netNamespaces;
-  if ("error" in netNamespaces || !netNamespaces.value.served) {
-    throw new CliError(
-      `cannot generate --network-policies: reading the NetNamespaces failed: ` +
-        ("error" in netNamespaces ? netNamespaces.error : "network.openshift.io/v1 netnamespaces is not served"),
-      ExitCode.RuntimeError,
-      "nothing was written; run preflight again once NetNamespaces can be listed (oc get netnamespaces)",
-    );
-  }
-  const policies = multitenantNetworkPolicies(netNamespaces.value.items);
-  // One YAML document per policy (not a `kind: List`): what `oc apply -f` and GitOps repositories take as is.
-  const text = networkPoliciesHeader(file, facts.server) + policies.map((p) => `---\n${toYaml(p)}`).join("");
-  try {
-    await Deno.writeTextFile(file, text);
-  } catch (e) {
-    throw new UsageError(
-      `cannot write --network-policies ${file}: ${(e as Error).message}`,
-      "pass a path in a writable directory",
-    );
-  }
-  const projects = new Set(policies.map((p) => p.metadata.namespace)).size;
-  ctx.io.stderr(`--network-policies: wrote ${policies.length} NetworkPolicies for ${projects} projects to ${file}\n`);
-}
-
-export async function run(ctx: CommandContext, opts: PreflightOptions): CommandResult {
-  const checks = selectChecks(opts.onlyChecks, opts.skipChecks);
-  validatePlannedValues(opts);
+export async function run(ctx: CommandContext, opts: PreflightOptions): Promise<ExitCode> {
+  const [{ selectChecks }, preflight, { collectFacts }, { renderReport }] = await Promise.all([
+    import("../../verify/run.ts"),
+    import("../../verify/preflight.ts"),
+    import("../../verify/collect.ts"),
+    import("../render/preflight_report.ts"),
+  ]);
+  // Unknown check ids are a usage error before anything is read.
+  selectChecks(opts.onlyChecks, opts.skipChecks);
 
   let facts: Facts;
   if (opts.facts) {
-    facts = await loadFactsFile(opts.facts);
+    facts = await preflight.loadFactsFile(opts.facts);
   } else {
     const kube = await ctx.connect();
     // One discovery read first: a 401, TLS or connection failure surfaces as the client's own error
@@ -163,19 +125,35 @@ export async function run(ctx: CommandContext, opts: PreflightOptions): CommandR
     );
   }
 
-  if (opts.networkPolicies) await writeNetworkPolicies(ctx, facts, opts.networkPolicies);
+  if (opts.networkPolicies) {
+    const file = opts.networkPolicies;
+    const plan = preflight.networkPoliciesFor(facts);
+    if ("skipped" in plan) ctx.io.stderr(`--network-policies: ${file} not written: ${plan.skipped}\n`);
+    else await writeNetworkPolicies(ctx, facts, file, plan.policies);
+  }
 
-  const methods: MigrationMethod[] = opts.method === "auto" ? ["offline", "live"] : [opts.method];
-  const results = evaluateChecks(facts, checks, methods, opts);
-  const recommendation = recommend(facts, results, methods);
-  const report = buildReport({
-    facts,
-    factsFile: opts.facts,
-    requested: opts.method,
-    evaluated: methods,
-    results,
-    recommendation,
-  });
+  const report = preflight.preflightReport(facts, opts);
   ctx.io.stdout(renderReport(report, ctx.globals.output, ctx.io.color));
   return report.summary.exitCode as ExitCode;
+}
+
+async function writeNetworkPolicies(
+  ctx: CommandContext,
+  facts: Facts,
+  file: string,
+  policies: { metadata: { namespace: string } }[],
+): Promise<void> {
+  const { networkPoliciesHeader } = await import("../../verify/network_policies.ts");
+  // One YAML document per policy (not a `kind: List`): what `oc apply -f` and GitOps repositories take as is.
+  const text = networkPoliciesHeader(file, facts.server) + policies.map((p) => `---\n${toYaml(p)}`).join("");
+  try {
+    await Deno.writeTextFile(file, text);
+  } catch (e) {
+    throw new UsageError(
+      `cannot write --network-policies ${file}: ${(e as Error).message}`,
+      "pass a path in a writable directory",
+    );
+  }
+  const projects = new Set(policies.map((p) => p.metadata.namespace)).size;
+  ctx.io.stderr(`--network-policies: wrote ${policies.length} NetworkPolicies for ${projects} projects to ${file}\n`);
 }

@@ -1,5 +1,5 @@
 /** The shape every check implements; run.ts adds the id, title and method to what `evaluate` returns. */
-import type { MigrationMethod, PreflightOptions } from "../../cli/preflight_options.ts";
+import type { MigrationMethod, PreflightOptions } from "../options.ts";
 import type { FactKey, Facts } from "../facts.ts";
 import type { SourcePlugin, Version } from "../version.ts";
 

@@ -3,9 +3,9 @@
  * (cli-and-libraries.md A3): the migration summary first, then conditions, pools, nodes (laggards only on
  * big clusters), unhealthy operators, metrics, problems with their fixes, and read errors.
  */
-import type { Io } from "../cli/context.ts";
-import { colors, displayWidth, formatTable, symbols, truncate } from "../cli/output.ts";
-import { isError, type Section, type StatusSnapshot } from "./types.ts";
+import type { Io } from "../context.ts";
+import { colors, displayWidth, formatTable, symbols, truncate } from "../output.ts";
+import { isError, type Section, type StatusSnapshot } from "../../status/types.ts";
 
 export interface RenderOptions {
   /** Nodes listed at most (the rest are counted). */

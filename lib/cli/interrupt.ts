@@ -1,5 +1,5 @@
 /** What every changing command does first: ask for consent it can get, and turn Ctrl-C into an abort. */
-import type { Io } from "../cli/context.ts";
+import type { Io } from "./context.ts";
 import { CliError, UsageError } from "../errors.ts";
 import { ExitCode } from "../exit_codes.ts";
 

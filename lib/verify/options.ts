@@ -1,4 +1,7 @@
-/** The options of `preflight` as the CLI parses them; `execute` passes its own subset to the same checks. */
+/**
+ * What preflight is asked to evaluate: the method(s), the checks, and the values the user plans to pass to
+ * `execute` (checked for overlaps now). `execute` and `rehearse` fill the same options for the same checks.
+ */
 export type MigrationMethod = "offline" | "live";
 
 export interface PreflightOptions {
