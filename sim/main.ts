@@ -1,12 +1,14 @@
 /**
  * `deno task sim --scenario NAME|FILE [--kubeconfig FILE] [--port N] [--time-scale X] [--log]`: serves a
  * simulated cluster until SIGINT/SIGTERM. Prints exactly one JSON line on stdout once serving:
- * {"ready":true,"url":…,"kubeconfig":…,"scenario":…}. Logs (with --log) go to stderr.
+ * {"ready":true,"url":…,"kubeconfig":…,"scenario":…}, plus, for scenarios with a simulated OpenStack,
+ * "openstack":{"cloudsYaml":…,"cloud":…,"appCredentialCloud":…,"authUrl":…}. Logs (with --log) go to stderr.
  */
 import { parseArgs } from "node:util";
 import { startSim } from "./sim.ts";
 
-const USAGE = "usage: deno task sim --scenario NAME|FILE [--kubeconfig FILE] [--port N] [--time-scale X] [--log]";
+const USAGE =
+  "usage: deno task sim --scenario NAME|FILE [--kubeconfig FILE] [--clouds-yaml FILE] [--port N] [--time-scale X] [--log]";
 
 function usage(message: string): never {
   console.error(`sim: ${message}\n${USAGE}`);
@@ -21,6 +23,7 @@ async function main(): Promise<void> {
       options: {
         scenario: { type: "string" },
         kubeconfig: { type: "string" },
+        "clouds-yaml": { type: "string" },
         port: { type: "string" },
         "time-scale": { type: "string" },
         log: { type: "boolean", default: false },
@@ -49,7 +52,14 @@ async function main(): Promise<void> {
 
   let sim;
   try {
-    sim = await startSim({ scenario: values.scenario, port, timeScale, kubeconfigPath: values.kubeconfig, log });
+    sim = await startSim({
+      scenario: values.scenario,
+      port,
+      timeScale,
+      kubeconfigPath: values.kubeconfig,
+      cloudsYamlPath: values["clouds-yaml"],
+      log,
+    });
   } catch (e) {
     console.error(`sim: ${(e as Error).message}`);
     Deno.exit(values.scenario && /scenario/.test((e as Error).message) ? 2 : 1);
@@ -69,6 +79,17 @@ async function main(): Promise<void> {
     url: running.url,
     kubeconfig: running.kubeconfigPath,
     scenario: running.ctx.scenario.name,
+    // Only scenarios with a cloud: where its clouds.yaml is (credentials stay in that file, never printed).
+    ...(running.openstack
+      ? {
+        openstack: {
+          cloudsYaml: running.openstack.cloudsYamlPath,
+          cloud: running.openstack.cloudName,
+          appCredentialCloud: running.openstack.appCredentialCloudName,
+          authUrl: running.openstack.authUrl,
+        },
+      }
+      : {}),
   }));
 }
 

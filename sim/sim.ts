@@ -14,6 +14,9 @@ import { Auth, type SimCredentials } from "./server/auth.ts";
 import { FaultInjector } from "./server/faults.ts";
 import { RequestLog } from "./server/request_log.ts";
 import { readPki, startApiServer } from "./server/server.ts";
+import type { SimOpenStack } from "./openstack/mod.ts";
+
+export type { SimOpenStack };
 
 export interface SimOptions {
   /** A built-in scenario name, a scenario file path, or the scenario itself. */
@@ -29,6 +32,8 @@ export interface SimOptions {
   controllers?: boolean;
   /** Build the scenario's cluster (default true); false = an empty Store for tests that create their own objects. */
   build?: boolean;
+  /** Where to write the simulated OpenStack's clouds.yaml; absent = a temporary file removed on stop. */
+  cloudsYamlPath?: string;
 }
 
 export interface Sim {
@@ -41,6 +46,8 @@ export interface Sim {
   ctx: SimContext;
   requestLog: RequestLog;
   faults: FaultInjector;
+  /** The simulated OpenStack (Keystone, Neutron, Octavia, Nova): present iff the scenario has an `openstack` section. */
+  openstack?: SimOpenStack;
   stop(): Promise<void>;
 }
 
@@ -81,7 +88,13 @@ export async function startSim(opts: SimOptions): Promise<Sim> {
   await Deno.writeTextFile(kubeconfigPath, kubeconfig, { mode: 0o600 });
 
   const started: Controller[] = [];
+  let openstack: SimOpenStack | undefined;
   try {
+    if (scenario.openstack) {
+      // Loaded only for scenarios with a cloud: SDN scenarios pay nothing for it.
+      const { startOpenStack } = await import("./openstack/mod.ts");
+      openstack = await startOpenStack({ ctx, pki, cloudsYamlPath: opts.cloudsYamlPath });
+    }
     if (opts.controllers !== false) {
       // Loaded only when wanted: a passive server (tests of the API layer) does not depend on the controllers.
       const { allControllers } = await import("./controllers/index.ts");
@@ -93,6 +106,7 @@ export async function startSim(opts: SimOptions): Promise<Sim> {
   } catch (e) {
     for (const c of started.reverse()) c.stop();
     ctx.clock.stop();
+    await openstack?.stop();
     await server.close();
     if (!opts.kubeconfigPath) await Deno.remove(kubeconfigPath).catch(() => {});
     throw e;
@@ -109,11 +123,13 @@ export async function startSim(opts: SimOptions): Promise<Sim> {
     ctx,
     requestLog,
     faults,
+    ...(openstack ? { openstack } : {}),
     async stop() {
       if (stopped) return;
       stopped = true;
       for (const c of started.reverse()) c.stop();
       ctx.clock.stop();
+      await openstack?.stop();
       await server.close();
       if (temp) await Deno.remove(kubeconfigPath).catch(() => {});
     },

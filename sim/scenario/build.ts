@@ -12,7 +12,10 @@ import type { SimContext } from "../types.ts";
 import type { PoolSpec, ScenarioSpec } from "./schema.ts";
 import {
   addressIn,
+  clusterTag,
   hostSubnet,
+  keystoneProjectId,
+  macFor,
   makeEgressNetworkPolicy,
   makeHostSubnet,
   makeNamespace,
@@ -21,8 +24,10 @@ import {
   makePod,
   nodeVersions,
   ocpMinor,
+  openstackId,
   type PlacedNode,
   PodPlacer,
+  publicNetworkId,
   seededSuffix,
   seededUuid,
 } from "./generate.ts";
@@ -35,6 +40,7 @@ const K = {
   node: "core/nodes",
   pod: "core/pods",
   configMap: "core/configmaps",
+  service: "core/services",
   serviceAccount: "core/serviceaccounts",
   daemonSet: "apps/daemonsets",
   deployment: "apps/deployments",
@@ -240,7 +246,7 @@ class ClusterBuilder {
   create(key: string, obj: Obj): Obj {
     const o = this.ov.apply(key, obj);
     o.metadata.creationTimestamp ??= this.installIso;
-    return this.store.create(key, o);
+    return this.store.create(key, key === K.pod ? this.kuryrPod(o) : o);
   }
 
   get openshift(): boolean {
@@ -275,7 +281,7 @@ class ClusterBuilder {
         this.buildClusterNetwork();
         this.buildNetNamespaces();
       }
-      if (this.plugin === "Kuryr") this.buildKuryrObjects();
+      if (this.kuryr) this.buildKuryrObjects();
       this.buildPlatformDaemonSets();
       if (!this.s.faults.prometheusMissing) this.buildPrometheus();
       this.buildRouter();
@@ -284,6 +290,12 @@ class ClusterBuilder {
     }
     this.buildGeneratedWorkloads();
     this.buildScenarioObjects();
+    if (this.kuryr) this.buildKuryrWorkloadObjects();
+  }
+
+  /** Kuryr runs, or ran: a cluster migrated from Kuryr keeps its Kuryr objects until the clean-up (procedures.md §2). */
+  get kuryr(): boolean {
+    return this.openshift && (this.plugin === "Kuryr" || this.s.migratedFrom?.type === "Kuryr");
   }
 
   // -------------------------------------------------------------------------------------------------------
@@ -347,6 +359,7 @@ class ClusterBuilder {
             poolIndex: i,
             address,
             platform: this.s.platform,
+            infraName: this.s.infrastructureName,
             versions,
             openshift: this.openshift,
             creationTimestamp: iso(this.installMs + index * 1000),
@@ -713,9 +726,141 @@ class ClusterBuilder {
   }
 
   // -------------------------------------------------------------------------------------------------------
-  // Kuryr objects (procedures.md §3): the CNO's kuryr-config and one KuryrNetwork (a Neutron network) per namespace
+  // Kuryr on OpenStack (procedures.md §2–§3): what CNO and kuryr-controller leave in the cluster, with the
+  // OpenStack ids the simulated cloud (sim/openstack/layout.ts) holds the resources under. Names, tags and
+  // formats follow CNO release-4.14 (bindata/network/kuryr/003-config.yaml, pkg/platform/openstack/
+  // kuryr_bootstrap.go) and kuryr-kubernetes release-4.14 (controller/drivers/*.py).
+
+  get infra(): string {
+    return this.s.infrastructureName;
+  }
+
+  osId(what: string): string {
+    return openstackId(this.infra, what);
+  }
+
+  get kuryrProjectId(): string {
+    return keystoneProjectId(this.s.openstack?.projectName ?? "shiftstack");
+  }
+
+  get octaviaLegacy(): boolean {
+    return this.s.openstack?.faults.octaviaLegacy ?? false;
+  }
+
+  /** A namespace's Neutron subnet: Kuryr allocates one prefix of the pod subnet pool per namespace. */
+  kuryrSubnet(namespace: string): string | undefined {
+    const i = this.namespaces.indexOf(namespace);
+    if (i < 0) return undefined;
+    const only = this.s.openstack?.kuryrNamespaces;
+    if (only && !only.includes(namespace)) return undefined;
+    // The new plugin's namespace appeared at the flip, when Kuryr's controller was already gone.
+    if (this.plugin !== "Kuryr" && namespace === PLUGIN_NAMESPACE[this.plugin]) return undefined;
+    const cluster = this.s.network.clusterNetwork[0];
+    return hostSubnet(cluster.cidr, cluster.hostPrefix, i);
+  }
+
+  /** The service subnet's gateway: the ClusterIP of the guard Service CNO creates to reserve it. */
+  get serviceGatewayIp(): string {
+    return addressIn(this.s.network.serviceNetwork[0], 200);
+  }
+
+  readonly #kuryrPodIps = new Map<string, number>();
+
+  /** Kuryr pods get their address from the namespace subnet (.1 is the router) and Kuryr's finalizer. */
+  kuryrPod(pod: Obj): Obj {
+    if (!this.kuryr || pod.spec?.hostNetwork) return pod;
+    const subnet = this.kuryrSubnet(pod.metadata.namespace);
+    if (!subnet) return pod;
+    const n = (this.#kuryrPodIps.get(subnet) ?? 0) + 1;
+    this.#kuryrPodIps.set(subnet, n);
+    const ip = addressIn(subnet, n);
+    const out: Obj = { ...pod, metadata: { ...pod.metadata }, status: { ...(pod.status ?? {}) } };
+    out.metadata.finalizers = [...new Set([...(pod.metadata.finalizers ?? []), "kuryr.openstack.org/pod-finalizer"])];
+    if (out.status.podIP) {
+      out.status.podIP = ip;
+      out.status.podIPs = [{ ip }];
+    }
+    return out;
+  }
 
   buildKuryrObjects(): void {
+    const net = this.s.network;
+    const tag = clusterTag(this.infra);
+    const installerRouter = (this.s.openstack?.router ?? "installer") === "installer";
+    const conf = [
+      "[DEFAULT]",
+      "debug = false",
+      "",
+      "[binding]",
+      "default_driver = kuryr.lib.binding.drivers.vlan",
+      "",
+      "[cni_daemon]",
+      "daemon_enabled = true",
+      "docker_mode = true",
+      "netns_proc_dir = /host_proc",
+      "vif_annotation_timeout = 200",
+      "",
+      "[ingress]",
+      "#l7_router_uuid = <None>",
+      "",
+      "[kubernetes]",
+      'api_root = ""',
+      "ssl_ca_crt_file = /var/run/secrets/kubernetes.io/serviceaccount/ca.crt",
+      "token_file = /var/run/secrets/kubernetes.io/serviceaccount/token",
+      "ssl_verify_server_crt = true",
+      "controller_ha = false",
+      "controller_ha_elector_port = 16401",
+      "watch_retry_timeout = 3600",
+      "pod_vif_driver = nested-vlan",
+      "vif_pool_driver = nested",
+      "multi_vif_drivers = noop",
+      "",
+      "enabled_handlers = vif,kuryrport,service,endpoints,kuryrloadbalancer,policy,pod_label,namespace,openshift_machine,kuryrnetworkpolicy,kuryrnetwork",
+      "pod_security_groups_driver = policy",
+      "service_security_groups_driver = policy",
+      "pod_subnets_driver = namespace",
+      "nodes_subnets_driver = openshift",
+      "",
+      "endpoints_driver_octavia_provider = ovn",
+      "",
+      "[pod_vif_nested]",
+      `worker_nodes_subnets = ${this.osId("subnet/nodes")}`,
+      "",
+      "[octavia_defaults]",
+      "member_mode = L3",
+      "sg_mode = update",
+      "enforce_sg_rules = false",
+      "lb_algorithm = SOURCE_IP_PORT",
+      "",
+      "[namespace_subnet]",
+      `pod_router = ${this.osId("router/nodes")}`,
+      `pod_subnet_pool = ${this.osId("subnetpool/pods")}`,
+      "",
+      "[neutron_defaults]",
+      `service_subnet = ${this.osId("subnet/service")}`,
+      `project = ${this.kuryrProjectId}`,
+      `pod_security_groups = ${this.osId("sg/pods")}`,
+      `resource_tags = ${tag}`,
+      `external_svc_net = ${installerRouter ? publicNetworkId(this.s.openstack?.regions[0] ?? "RegionOne") : '""'}`,
+      `network_device_mtu = ${this.pluginMtu("Kuryr")}`,
+      "",
+      "[vif_pool]",
+      "ports_pool_max = 0",
+      "ports_pool_min = 1",
+      "ports_pool_batch = 3",
+      "ports_pool_update_frequency = 30",
+      "",
+      "[health_server]",
+      "port = 8091",
+      "",
+      "[cni_health_server]",
+      "port = 8090",
+      "",
+      "[prometheus_exporter]",
+      "controller_exporter_port = 9654",
+      "cni_exporter_port = 9655",
+      "",
+    ].join("\n");
     this.create(K.configMap, {
       apiVersion: "v1",
       kind: "ConfigMap",
@@ -724,28 +869,357 @@ class ClusterBuilder {
         namespace: "openshift-kuryr",
         annotations: {
           "networkoperator.openshift.io/kuryr-octavia-provider": "ovn",
-          "networkoperator.openshift.io/kuryr-octavia-version": "v2.13",
+          "networkoperator.openshift.io/kuryr-octavia-version": this.octaviaLegacy ? "v2.4" : "v2.13",
         },
       },
-      data: { "kuryr.conf": "[DEFAULT]\ndebug = false\n" },
+      data: { "kuryr.conf": conf },
     });
-    const projectId = seededUuid(`openstack-project/${this.s.infrastructureName}`).replaceAll("-", "");
-    const router = seededUuid(`router/${this.s.infrastructureName}`);
+    // CNO's guard Service reserving the service subnet's gateway IP (kuryr_bootstrap.go ensureSubnetGatewayGuardSvc).
+    this.create(K.service, {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: {
+        name: "service-subnet-gateway-ip",
+        namespace: "openshift-kuryr",
+        finalizers: ["kuryr.openstack.org/service-finalizer"],
+      },
+      spec: {
+        clusterIP: this.serviceGatewayIp,
+        clusterIPs: [this.serviceGatewayIp],
+        ports: [{ port: 80, protocol: "TCP", targetPort: 80 }],
+        type: "ClusterIP",
+        sessionAffinity: "None",
+      },
+      status: { loadBalancer: {} },
+    });
+    // The default Service, as kube-apiserver keeps it; Kuryr gives it a load balancer to the masters.
+    this.create(K.service, {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: {
+        name: "kubernetes",
+        namespace: "default",
+        labels: { component: "apiserver", provider: "kubernetes" },
+      },
+      spec: {
+        clusterIP: addressIn(net.serviceNetwork[0], 0),
+        clusterIPs: [addressIn(net.serviceNetwork[0], 0)],
+        ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: 6443 }],
+        type: "ClusterIP",
+        sessionAffinity: "None",
+      },
+      status: { loadBalancer: {} },
+    });
+    const img = (c: string) =>
+      `quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:${seededUuid(c).replaceAll("-", "")}`;
+    // After the flip CNO deletes the Kuryr workloads and keeps the namespace (cluster-behaviour.md §1.4).
+    if (this.plugin === "Kuryr") this.buildKuryrWorkloads(img);
+    this.buildKuryrNetworks();
+  }
+
+  buildKuryrWorkloads(img: (c: string) => string): void {
+    this.create(K.deployment, {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "kuryr-controller", namespace: "openshift-kuryr", labels: { app: "kuryr-controller" } },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { app: "kuryr-controller" } },
+        template: {
+          metadata: { labels: { app: "kuryr-controller" } },
+          spec: {
+            hostNetwork: true,
+            serviceAccountName: "kuryr-controller",
+            nodeSelector: { "node-role.kubernetes.io/master": "" },
+            containers: [{ name: "controller", image: img("kuryr-controller"), command: ["kuryr-k8s-controller"] }],
+          },
+        },
+      },
+      status: { replicas: 1, readyReplicas: 1, availableReplicas: 1, updatedReplicas: 1, observedGeneration: 1 },
+    });
+    this.create(
+      K.daemonSet,
+      this.daemonSet("openshift-kuryr", "kuryr-cni", { app: "kuryr-cni" }, {
+        hostNetwork: true,
+        serviceAccountName: "kuryr-daemon",
+        containers: [{ name: "kuryr-cni", image: img("kuryr-cni"), securityContext: { privileged: true } }],
+        tolerations: [{ operator: "Exists" }],
+      }, this.nodes.length),
+    );
+  }
+
+  buildKuryrNetworks(): void {
     const cluster = this.s.network.clusterNetwork[0];
     for (const [i, name] of this.namespaces.entries()) {
+      if (!this.kuryrSubnet(name)) continue;
       this.create("openstack.org/kuryrnetworks", {
         apiVersion: "openstack.org/v1",
         kind: "KuryrNetwork",
         metadata: { name, namespace: name, finalizers: ["kuryrnetwork.finalizers.kuryr.openstack.org"] },
-        spec: { nsName: name, projectId, nsLabels: { "kubernetes.io/metadata.name": name } },
+        spec: { nsName: name, projectId: this.kuryrProjectId, nsLabels: { "kubernetes.io/metadata.name": name } },
         status: {
-          netId: seededUuid(`net/${name}`),
-          subnetId: seededUuid(`subnet/${name}`),
-          routerId: router,
+          netId: this.osId(`net/ns/${name}`),
+          subnetId: this.osId(`subnet/ns/${name}`),
+          routerId: this.osId("router/nodes"),
           subnetCIDR: hostSubnet(cluster.cidr, cluster.hostPrefix, i),
           populated: true,
           nsLabels: { "kubernetes.io/metadata.name": name },
         },
+      });
+    }
+  }
+
+  /** KuryrPorts, KuryrLoadBalancers (and their Services' finalizers), KuryrNetworkPolicies: after every pod exists. */
+  buildKuryrWorkloadObjects(): void {
+    const project = this.kuryrProjectId;
+    const mtu = this.pluginMtu("Kuryr");
+    // A Service per generated namespace, so size scenarios get load balancers too.
+    if (this.s.generate.podsPerNamespace > 0) {
+      for (const [i, ns] of this.generatedNamespaceNames().entries()) {
+        this.create(K.service, {
+          apiVersion: "v1",
+          kind: "Service",
+          metadata: { name: "web", namespace: ns },
+          spec: {
+            selector: { app: "web" },
+            clusterIP: addressIn(this.s.network.serviceNetwork[0], 1000 + i),
+            ports: [{ name: "http", port: 80, protocol: "TCP", targetPort: 8080 }],
+            type: "ClusterIP",
+          },
+          status: { loadBalancer: {} },
+        });
+      }
+    }
+    const vlans = new Map<string, number>();
+    for (const pod of this.store.all(K.pod)) {
+      if (pod.spec?.hostNetwork || !pod.status?.podIP) continue;
+      const ns = pod.metadata.namespace;
+      const subnet = this.kuryrSubnet(ns);
+      if (!subnet) continue;
+      const node = pod.spec.nodeName;
+      const vlan = (vlans.get(node) ?? 0) + 1;
+      vlans.set(node, vlan);
+      const portId = this.osId(`port/pod/${ns}/${pod.metadata.name}`);
+      const ovo = (name: string, version: string, data: Obj) => ({
+        "versioned_object.data": data,
+        "versioned_object.name": name,
+        "versioned_object.namespace": "os_vif",
+        "versioned_object.version": version,
+      });
+      const vif = ovo("VIFVlanNested", "1.0", {
+        active: true,
+        address: macFor(portId),
+        has_traffic_filtering: false,
+        id: portId,
+        network: ovo("Network", "1.1", {
+          id: this.osId(`net/ns/${ns}`),
+          label: `${this.store.get(K.namespace, undefined, ns)?.metadata.uid ?? ""}/${ns}`,
+          mtu,
+          multi_host: false,
+          should_provide_bridge: false,
+          should_provide_vlan: false,
+          subnets: ovo("SubnetList", "1.0", {
+            objects: [ovo("Subnet", "1.0", {
+              cidr: subnet,
+              dns: [],
+              gateway: addressIn(subnet, 0),
+              ips: ovo("FixedIPList", "1.0", { objects: [ovo("FixedIP", "1.0", { address: pod.status.podIP })] }),
+              routes: ovo("RouteList", "1.0", { objects: [] }),
+            })],
+          }),
+        }),
+        plugin: "noop",
+        preserve_on_delete: false,
+        vif_name: `tap${portId.slice(0, 11)}`,
+        vlan_id: 1000 + vlan,
+      });
+      this.store.create("openstack.org/kuryrports", {
+        apiVersion: "openstack.org/v1",
+        kind: "KuryrPort",
+        metadata: {
+          name: pod.metadata.name,
+          namespace: ns,
+          labels: { "kuryr.openstack.org/nodeName": node },
+          finalizers: ["kuryr.openstack.org/kuryrport-finalizer"],
+          creationTimestamp: pod.metadata.creationTimestamp,
+        },
+        spec: { podUid: pod.metadata.uid, podNodeName: node, podStatic: false },
+        status: { vifs: { eth0: { default: true, vif } } },
+      });
+    }
+
+    const serviceSubnet = this.osId("subnet/service");
+    const podsSg = this.osId("sg/pods");
+    for (const svc of this.store.all(K.service)) {
+      const ns = svc.metadata.namespace;
+      const name = svc.metadata.name;
+      if (ns === "openshift-kuryr" && name === "service-subnet-gateway-ip") continue; // its IP is the router port's
+      const ip = svc.spec?.clusterIP;
+      if (!ip || ip === "None" || !(svc.spec.ports ?? []).length) continue;
+      const key = `${ns}/${name}`;
+      const lbId = this.osId(`lb/${key}`);
+      const lb = {
+        id: lbId,
+        ip,
+        name: key,
+        port_id: this.osId(`port/lb/${key}`),
+        project_id: project,
+        provider: "ovn",
+        security_groups: [podsSg],
+        subnet_id: serviceSubnet,
+      };
+      const endpoints = key === "default/kubernetes"
+        ? this.nodes.filter((n) => n.role === "master").map((n) => ({
+          name: n.name,
+          ip: n.address,
+          subnet: this.osId("subnet/nodes"),
+        }))
+        : this.store.all(K.pod, ns).filter((p) =>
+          p.status?.podIP && !p.spec?.hostNetwork &&
+          Object.entries(svc.spec.selector ?? { "\u0000": "" }).every(([k, v]) => p.metadata.labels?.[k] === v)
+        ).map((p) => ({ name: p.metadata.name, ip: p.status.podIP, subnet: this.osId(`subnet/ns/${ns}`) }));
+      const listeners: Obj[] = [];
+      const pools: Obj[] = [];
+      const members: Obj[] = [];
+      for (const port of svc.spec.ports) {
+        const proto = port.protocol ?? "TCP";
+        const lname = `${key}:${proto}:${port.port}`;
+        const listener = {
+          id: this.osId(`listener/${lname}`),
+          loadbalancer_id: lbId,
+          name: lname,
+          port: port.port,
+          project_id: project,
+          protocol: proto,
+        };
+        listeners.push(listener);
+        const pool = {
+          id: this.osId(`pool/${lname}`),
+          listener_id: listener.id,
+          loadbalancer_id: lbId,
+          name: lname,
+          project_id: project,
+          protocol: proto,
+        };
+        pools.push(pool);
+        const target = Number(port.targetPort ?? port.port);
+        for (const e of endpoints) {
+          members.push({
+            id: this.osId(`member/${lname}/${e.name}`),
+            ip: e.ip,
+            name: `${ns}/${e.name}:${target}`,
+            pool_id: pool.id,
+            port: target,
+            project_id: project,
+            subnet_id: e.subnet,
+          });
+        }
+      }
+      const status: Obj = { loadbalancer: lb, listeners, pools, members };
+      if (svc.spec.type === "LoadBalancer") {
+        const user = typeof svc.spec.loadBalancerIP === "string" && svc.spec.loadBalancerIP !== "";
+        status.service_pub_ip_info = {
+          ip_id: this.osId(user ? `fip/user/${key}` : `fip/lb/${key}`),
+          ip_addr: user
+            ? svc.spec.loadBalancerIP
+            : addressIn("172.24.4.0/24", 100 + this.store.all("openstack.org/kuryrloadbalancers").length),
+          alloc_method: user ? "user" : "pool",
+        };
+      }
+      this.store.create("openstack.org/kuryrloadbalancers", {
+        apiVersion: "openstack.org/v1",
+        kind: "KuryrLoadBalancer",
+        metadata: {
+          name,
+          namespace: ns,
+          finalizers: ["kuryr.openstack.org/kuryrloadbalancer-finalizers"],
+          ownerReferences: [{ apiVersion: "v1", kind: "Service", name, uid: svc.metadata.uid }],
+          creationTimestamp: svc.metadata.creationTimestamp,
+        },
+        spec: {
+          ip,
+          ports: svc.spec.ports.map((p: Obj) => ({
+            ...(p.name ? { name: p.name } : {}),
+            port: p.port,
+            protocol: p.protocol ?? "TCP",
+            targetPort: String(p.targetPort ?? p.port),
+          })),
+          project_id: project,
+          provider: "ovn",
+          security_groups_ids: [podsSg],
+          subnet_id: serviceSubnet,
+          type: svc.spec.type ?? "ClusterIP",
+          timeout_client_data: 0,
+          timeout_member_data: 0,
+        },
+        status,
+      });
+      this.store.mutate(K.service, ns, name, (o) => {
+        o.metadata.finalizers = [
+          ...new Set([...(o.metadata.finalizers ?? []), "kuryr.openstack.org/service-finalizer"]),
+        ];
+      });
+      if (status.service_pub_ip_info) {
+        const fip = status.service_pub_ip_info.ip_addr;
+        this.store.mutate(K.service, ns, name, (o) => {
+          o.status = { loadBalancer: { ingress: [{ ip: fip }] } };
+        }, { subresource: "status" });
+      }
+    }
+
+    for (const np of this.store.all("networking.k8s.io/networkpolicies")) {
+      const ns = np.metadata.namespace;
+      const name = np.metadata.name;
+      const key = `${ns}/${name}`;
+      const sgId = this.osId(`sg/np/${key}`);
+      const cidr = this.kuryrSubnet(ns) ?? "0.0.0.0/0";
+      const ingress: Obj[] = [];
+      for (const rule of np.spec?.ingress ?? [{}]) {
+        const ports: Obj[] = rule.ports?.length ? rule.ports : [{}];
+        for (const p of ports) {
+          ingress.push({
+            description: "Kuryr-Kubernetes NetPolicy SG rule",
+            direction: "ingress",
+            ethertype: "IPv4",
+            ...(p.port !== undefined ? { port_range_min: Number(p.port), port_range_max: Number(p.port) } : {}),
+            ...(p.port !== undefined || p.protocol ? { protocol: String(p.protocol ?? "TCP").toLowerCase() } : {}),
+            remote_ip_prefix: cidr,
+          });
+        }
+      }
+      const egress = [{
+        description: "Kuryr-Kubernetes NetPolicy SG rule",
+        direction: "egress",
+        ethertype: "IPv4",
+        remote_ip_prefix: "0.0.0.0/0",
+      }];
+      const rules = [...ingress, ...egress].map((r, i) => ({
+        id: this.osId(`sgr/np/${key}/${i}`),
+        security_group_id: sgId,
+        ...r,
+      }));
+      this.store.create("openstack.org/kuryrnetworkpolicies", {
+        apiVersion: "openstack.org/v1",
+        kind: "KuryrNetworkPolicy",
+        metadata: {
+          name,
+          namespace: ns,
+          finalizers: ["kuryr.openstack.org/networkpolicy-finalizer"],
+          ownerReferences: [{ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", name, uid: np.metadata.uid }],
+          creationTimestamp: np.metadata.creationTimestamp,
+        },
+        spec: {
+          egressSgRules: egress.map((sgRule) => ({ sgRule })),
+          ingressSgRules: ingress.map((sgRule) => ({ sgRule, namespace: ns })),
+          podSelector: np.spec?.podSelector ?? {},
+          policyTypes: np.spec?.policyTypes ?? ["Ingress"],
+        },
+        status: { securityGroupId: sgId, securityGroupRules: rules, podSelector: np.spec?.podSelector ?? {} },
+      });
+      this.store.mutate("networking.k8s.io/networkpolicies", ns, name, (o) => {
+        o.metadata.finalizers = [
+          ...new Set([...(o.metadata.finalizers ?? []), "kuryr.openstack.org/networkpolicy-finalizer"]),
+        ];
       });
     }
   }
@@ -1028,7 +1502,7 @@ class ClusterBuilder {
   buildScenarioObjects(): void {
     for (const { key, obj } of this.ov.remaining()) {
       obj.metadata.creationTimestamp ??= iso(this.installMs + 2 * DAY_MS);
-      this.store.create(key, key === K.pod ? this.defaultPod(obj) : obj);
+      this.store.create(key, key === K.pod ? this.kuryrPod(this.defaultPod(obj)) : obj);
     }
   }
 

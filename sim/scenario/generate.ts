@@ -133,6 +133,8 @@ export interface NodeInput {
   versions: NodeVersions;
   openshift: boolean;
   creationTimestamp: string;
+  /** The cluster's infrastructure name (OpenStack: the node's server id derives from it). */
+  infraName?: string;
 }
 
 const AWS_ZONES = ["us-east-1a", "us-east-1b", "us-east-1c"];
@@ -146,6 +148,8 @@ export function zoneFor(platform: string, poolIndex: number): { region: string; 
       return { region: "us-central1", zone: `us-central1-${"abc"[i]}` };
     case "Azure":
       return { region: "eastus", zone: `eastus-${i + 1}` };
+    case "OpenStack":
+      return { region: "regionOne", zone: "nova" };
     default:
       return { region: "region-1", zone: `zone-${"abc"[i]}` };
   }
@@ -203,9 +207,15 @@ export function makeNode(n: NodeInput): Obj {
       annotations: { "volumes.kubernetes.io/controller-managed-attach-detach": "true" },
       creationTimestamp: t,
     },
-    spec: n.role === "master" && n.openshift
-      ? { taints: [{ key: "node-role.kubernetes.io/master", effect: "NoSchedule" }] }
-      : {},
+    spec: {
+      ...(n.role === "master" && n.openshift
+        ? { taints: [{ key: "node-role.kubernetes.io/master", effect: "NoSchedule" }] }
+        : {}),
+      // The OpenStack cloud provider names the node's Nova server: openstack:///<server uuid>.
+      ...(n.platform === "OpenStack" && n.infraName
+        ? { providerID: `openstack:///${openstackId(n.infraName, `server/${n.name}`)}` }
+        : {}),
+    },
     status: {
       addresses: [{ type: "InternalIP", address: n.address }, { type: "Hostname", address: n.name }],
       allocatable,
@@ -383,3 +393,29 @@ export class PodPlacer {
     return addressIn(node.subnet, used + 1);
   }
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Kuryr on OpenStack: the OpenStack ids both sides of the simulation use (the Kubernetes objects record them,
+// the simulated cloud holds the resources), derived from the cluster's infrastructure name.
+
+/** The UUID of one OpenStack resource of a cluster, e.g. `openstackId(infra, "net/demo")`. */
+export function openstackId(infraName: string, what: string): string {
+  return seededUuid(`openstack/${infraName}/${what}`);
+}
+
+/** A Keystone project id (32 hex digits, no dashes) for a project name. */
+export function keystoneProjectId(projectName: string): string {
+  return seededUuid(`keystone/project/${projectName}`).replaceAll("-", "");
+}
+
+/** The tag CNO and Kuryr put on everything they create (kuryr_bootstrap.go: `"openshiftClusterID=" + clusterID`). */
+export const clusterTag = (infraName: string) => `openshiftClusterID=${infraName}`;
+
+/** A Neutron-style MAC address for a port id. */
+export function macFor(portId: string): string {
+  const hex = portId.replaceAll("-", "");
+  return `fa:16:3e:${hex.slice(0, 2)}:${hex.slice(2, 4)}:${hex.slice(4, 6)}`;
+}
+
+/** The id of a region's external network (`public`), shared by every cluster in the cloud. */
+export const publicNetworkId = (region: string) => openstackId(`region/${region}`, "net/public");

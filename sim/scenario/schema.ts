@@ -91,6 +91,56 @@ export const FaultSpec = z.object({
 }).prefault({});
 export type FaultSpec = z.infer<typeof FaultSpec>;
 
+/** Faults of the simulated OpenStack (scenario `openstack.faults`; changeable at run time). */
+export const OpenStackFaultSpec = z.object({
+  /** Simulated seconds a Keystone token lives; every service answers 401 after it (short in tests). */
+  tokenTtlSeconds: z.number().positive().default(3600),
+  /** Simulated seconds a deleted load balancer stays PENDING_DELETE before it (and its VIP port) is gone. */
+  loadBalancerDeleteSeconds: z.number().min(0).default(20),
+  /** Simulated seconds a new load balancer stays PENDING_CREATE. */
+  loadBalancerCreateSeconds: z.number().min(0).default(10),
+  /** Octavia's 409 on any change while a load balancer is PENDING_* (the real behaviour). */
+  pendingConflict: z.boolean().default(true),
+  /** Fraction (0–1) of service requests answered with an injected error (version documents excepted). */
+  errorRate: z.number().min(0).max(1).default(0),
+  /** Status codes of injected errors; 429 carries Retry-After. */
+  errorCodes: z.array(z.number().int()).default([500, 503, 429]),
+  retryAfterSeconds: z.number().int().min(0).default(1),
+  /** Injected errors hit only these services (identity, network, load-balancer, compute, image). */
+  errorServices: z.array(z.string()).optional(),
+  /** Injected errors hit only these HTTP methods. */
+  errorMethods: z.array(z.string()).optional(),
+  /** Octavia older than 2.5: no tags (Kuryr wrote the cluster tag into descriptions), tag filters refused. */
+  octaviaLegacy: z.boolean().default(false),
+  /** Servers (or their nodes' names) whose guest never comes back from a reboot. */
+  serversNeverReturn: z.array(z.string()).default([]),
+  /** Nodes that have no Nova server (their providerID names a server that does not exist). */
+  nodesWithoutServer: z.array(z.string()).default([]),
+}).prefault({});
+export type OpenStackFaultSpec = z.infer<typeof OpenStackFaultSpec>;
+
+/** The scenario's OpenStack side (Keystone, Neutron, Octavia, Nova); present = the simulator serves a cloud. */
+export const OpenStackSpec = z.object({
+  /** Regions in the catalog; the cluster lives in the first. */
+  regions: z.array(z.string()).min(1).default(["RegionOne", "RegionTwo"]),
+  /** The cluster's project and its admin user (the default clouds.yaml cloud). */
+  projectName: z.string().default("shiftstack"),
+  username: z.string().default("shiftstack"),
+  /** Who made the nodes' router: the installer ("Created By OpenShift Installer") or CNO (`<infraID>-external-router`). */
+  router: z.enum(["installer", "cno"]).default("installer"),
+  /** The installer's UDP 6081 (Geneve) rules between the nodes on the master and worker security groups. */
+  geneveRule: z.boolean().default(true),
+  /**
+   * Only these namespaces get a KuryrNetwork (and their pods Kuryr ports): a knob for small test clusters.
+   * Real Kuryr gives every namespace one, the default (absent).
+   */
+  kuryrNamespaces: z.array(z.string()).optional(),
+  /** Resources a correct clean-up must not touch: a second Kuryr cluster, look-alike user resources. */
+  decoys: z.boolean().default(true),
+  faults: OpenStackFaultSpec,
+});
+export type OpenStackSpec = z.infer<typeof OpenStackSpec>;
+
 export const ScenarioSpec = z.object({
   name: z.string(),
   description: z.string().default(""),
@@ -145,6 +195,8 @@ export const ScenarioSpec = z.object({
   ]),
   timings: TimingSpec,
   faults: FaultSpec,
+  /** The cloud under the cluster (Kuryr on OpenStack); absent = no OpenStack side. */
+  openstack: OpenStackSpec.optional(),
 });
 export type ScenarioSpec = z.infer<typeof ScenarioSpec>;
 export type ScenarioInput = z.input<typeof ScenarioSpec>;
