@@ -32,6 +32,8 @@ export interface Io {
   /** Colour is on (decided once from --color, NO_COLOR, FORCE_COLOR and the terminal). */
   color: boolean;
   env(name: string): string | undefined;
+  /** The whole environment (for openstacksdk's OS_* discovery, which looks at every OS_ variable). */
+  environment(): Record<string, string | undefined>;
 }
 
 export interface CommandContext {

@@ -69,6 +69,13 @@ export function createTerminalIo(mode: ColorMode): TerminalIo {
     columns,
     color: decideColor({ mode, env: readEnv, isTTY: stdoutIsTTY }),
     env: readEnv,
+    environment: () => {
+      try {
+        return Deno.env.toObject();
+      } catch {
+        return {};
+      }
+    },
   };
 }
 
@@ -104,5 +111,6 @@ export function createMemoryIo(opts: MemoryIoOptions = {}): MemoryIo {
     columns: opts.columns ?? (tty ? 100 : 0),
     color: opts.color ?? false,
     env: (name) => opts.env?.[name],
+    environment: () => ({ ...opts.env }),
   };
 }

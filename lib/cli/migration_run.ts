@@ -5,7 +5,9 @@
 import type { CommandContext } from "./context.ts";
 import { ExitCode } from "../exit_codes.ts";
 import { tuning } from "../migrate/tuning.ts";
+import type { OpenStackOptions } from "../migrate/options.ts";
 import type { MigrationEnv } from "../migrate/ui.ts";
+import { openstackAccess } from "./openstack_access.ts";
 import { onInterrupt, requireConsent } from "./interrupt.ts";
 import { printResult } from "./output.ts";
 import { createStepUi, type StepUi } from "./step_ui.ts";
@@ -20,7 +22,7 @@ export interface MigrationCommand<R> {
 
 export async function runMigrationCommand<R>(
   ctx: CommandContext,
-  opts: { dryRun: boolean; yes: boolean },
+  opts: { dryRun: boolean; yes: boolean } & OpenStackOptions,
   command: MigrationCommand<R>,
 ): Promise<ExitCode> {
   requireConsent(ctx.io, opts, command.consent);
@@ -28,7 +30,9 @@ export async function runMigrationCommand<R>(
   const ui = createStepUi(ctx, { yes: opts.yes });
   const interrupt = onInterrupt();
   try {
-    const result = await command.run({ kube, ui, tuning: tuning(ctx.io.env), signal: interrupt.signal });
+    const t = tuning(ctx.io.env);
+    const openstack = openstackAccess(ctx, opts, kube, t.timeScale, interrupt.signal);
+    const result = await command.run({ kube, ui, tuning: t, signal: interrupt.signal, openstack });
     ui.stop();
     command.print(result, ui);
     return ExitCode.Ok;

@@ -15,7 +15,7 @@ import {
   parseMtu,
   parsePort,
 } from "./flag_values.ts";
-import type { FeatureOptions, RebootOptions, RunOptions } from "../migrate/options.ts";
+import type { FeatureOptions, OpenStackOptions, RebootOptions, RunOptions } from "../migrate/options.ts";
 
 // deno-lint-ignore no-explicit-any
 type Args = any[];
@@ -90,6 +90,24 @@ export const rebootOptionsOf = (o: RebootOptions): RebootOptions => ({
   sshKey: o.sshKey,
   rebootBatch: o.rebootBatch,
   allowAllMasters: o.allowAllMasters,
+});
+
+/** `--os-cloud`, `--os-cluster-credentials`: where the OpenStack credentials of a Kuryr cluster come from. */
+export function withOpenStackFlags<A extends Args, O extends OptionValues, G extends OptionValues>(
+  cmd: Command<A, O, G>,
+) {
+  return cmd
+    .option("--os-cloud <name>", "Kuryr: the clouds.yaml cloud for OpenStack (default: $OS_CLOUD, or the only one)")
+    .option(
+      "--os-cluster-credentials",
+      "Kuryr: use the cluster's own OpenStack credentials (installer-cloud-credentials) instead of yours",
+      false,
+    );
+}
+
+export const openstackOptionsOf = (o: { osCloud?: string; osClusterCredentials: boolean }): OpenStackOptions => ({
+  ...(o.osCloud ? { osCloud: o.osCloud } : {}),
+  ...(o.osClusterCredentials ? { osClusterCredentials: true } : {}),
 });
 
 /** The network values a user plans (preflight) or applies (execute): one option of each, with the command's help. */

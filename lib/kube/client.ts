@@ -281,7 +281,9 @@ export class KubeClient implements Kube {
       throw mapped;
     }
     this.log.debug(6, `${method} ${url} ${status} in ${Date.now() - started} ms`);
-    this.log.debug(9, `response body: ${text.length > 2000 ? `${text.slice(0, 2000)}…` : text}`);
+    // A Secret's data is base64: redaction cannot recognise it, so its body is never logged.
+    if (info.ref?.resource === "secrets") this.log.debug(9, `response body: (a Secret; not logged)`);
+    else this.log.debug(9, `response body: ${text.length > 2000 ? `${text.slice(0, 2000)}…` : text}`);
     if (status >= 400) throw statusError(info, status, text, retryAfter);
     if (!text) return undefined as T;
     try {

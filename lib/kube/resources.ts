@@ -52,6 +52,7 @@ export const R = {
   namespace: r("", "v1", "namespaces", "Namespace", false, S.NamespaceSchema),
   configMap: r("", "v1", "configmaps", "ConfigMap", true, S.ConfigMapSchema),
   service: r("", "v1", "services", "Service", true),
+  secret: r("", "v1", "secrets", "Secret", true),
   daemonSet: r("apps", "v1", "daemonsets", "DaemonSet", true, S.DaemonSetSchema),
   deployment: r("apps", "v1", "deployments", "Deployment", true, S.DeploymentSchema),
   hostSubnet: r("network.openshift.io", "v1", "hostsubnets", "HostSubnet", false, S.HostSubnetSchema),

@@ -35,7 +35,11 @@ export interface RebootOptions {
   allowAllMasters: boolean;
 }
 
-export interface ExecuteOptions extends RunOptions, FeatureOptions, RebootOptions {
+import type { OpenStackOptions } from "../openstack/connect.ts";
+
+export type { OpenStackOptions };
+
+export interface ExecuteOptions extends RunOptions, FeatureOptions, RebootOptions, OpenStackOptions {
   /** `auto` runs preflight and uses the method it recommends. */
   method: "auto" | MigrationMethod;
   /** Preflight check ids to skip (`--skip-check`, repeatable). */
@@ -73,4 +77,4 @@ export interface RollbackOptions extends RunOptions, FeatureOptions, RebootOptio
   backupDir: string;
 }
 
-export type CleanupOptions = RunOptions;
+export interface CleanupOptions extends RunOptions, OpenStackOptions {}

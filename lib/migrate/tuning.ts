@@ -4,6 +4,8 @@
  * OVN_MIGRATE_TIME_SCALE (the simulator's --time-scale); against a real cluster leave it unset.
  */
 export interface Tuning {
+  /** OVN_MIGRATE_TIME_SCALE: how much faster than real time the cluster's clock runs (1 against a real one). */
+  timeScale: number;
   operatorReads: number;
   operatorIntervalMs: number;
   mcoStartGraceMs: number;
@@ -19,6 +21,7 @@ export function tuning(env: (name: string) => string | undefined): Tuning {
   const raw = Number(env("OVN_MIGRATE_TIME_SCALE") ?? "1");
   const scale = Number.isFinite(raw) && raw >= 1 ? raw : 1;
   return {
+    timeScale: scale,
     operatorReads: 3,
     operatorIntervalMs: 30_000 / scale,
     mcoStartGraceMs: 600_000 / scale,

@@ -3,6 +3,7 @@
  * questions and step marks, a redrawn progress line, lines that stay, and the cluster to work on.
  */
 import type { Kube } from "../kube/types.ts";
+import type { OpenStackClient } from "../openstack/client.ts";
 import type { EngineUi } from "./engine.ts";
 import type { Tuning } from "./tuning.ts";
 
@@ -23,4 +24,6 @@ export interface MigrationEnv {
   tuning: Tuning;
   /** Aborts every wait (Ctrl-C); the engine then says how to resume. */
   signal: AbortSignal;
+  /** The OpenStack cloud under the cluster (Kuryr), connected on first use; a clear error when none is set up. */
+  openstack(): Promise<OpenStackClient>;
 }

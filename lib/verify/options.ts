@@ -4,7 +4,9 @@
  */
 export type MigrationMethod = "offline" | "live";
 
-export interface PreflightOptions {
+import type { OpenStackOptions } from "../openstack/connect.ts";
+
+export interface PreflightOptions extends OpenStackOptions {
   /** `auto` evaluates offline and live and recommends one. */
   method: "auto" | MigrationMethod;
   /** Check ids to leave out (`--skip-check`, repeatable). */

@@ -23,6 +23,7 @@ export function fakeContext(
     columns: opts.tty ? 120 : 0,
     color: opts.color ?? false,
     env: () => undefined,
+    environment: () => ({}),
   };
   const globals: GlobalOptions = { verbose: 0, output: opts.output ?? "human", color: opts.color ? "always" : "never" };
   const ctx: CommandContext = {

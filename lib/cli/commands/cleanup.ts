@@ -6,7 +6,7 @@ import { type CommandRunner, examples } from "../command.ts";
 import type { RootCommand } from "../global_flags.ts";
 import { printDryRun, runMigrationCommand } from "../migration_run.ts";
 import { printResult } from "../output.ts";
-import { runOptionsOf, withRunFlags } from "../shared_flags.ts";
+import { openstackOptionsOf, runOptionsOf, withOpenStackFlags, withRunFlags } from "../shared_flags.ts";
 
 export function register(root: RootCommand, runner: CommandRunner): void {
   const cmd = root.command("cleanup")
@@ -15,15 +15,15 @@ export function register(root: RootCommand, runner: CommandRunner): void {
       "After a verified migration, remove the old plugin's leftovers: spec.migration, the old plugin's " +
         "configuration and namespace, the live-migration annotation. Idempotent.",
     );
-  withRunFlags(cmd, {
+  withOpenStackFlags(withRunFlags(cmd, {
     dryRun: "list every change; change nothing",
     yes: "do not ask for confirmation (needed without a terminal)",
     timeoutMs: 600_000,
     timeoutText: "10m",
-  })
+  }))
     .addHelpText("after", examples(["oc ovn-migrate cleanup --dry-run", "oc ovn-migrate cleanup --yes"]))
     .action(async (o) => {
-      await runner("cleanup", runOptionsOf(o), run);
+      await runner("cleanup", { ...runOptionsOf(o), ...openstackOptionsOf(o) }, run);
     });
 }
 

@@ -13,10 +13,12 @@ import {
   featureOptionsOf,
   methodOption,
   networkValueOption as value,
+  openstackOptionsOf,
   rebootOptionsOf,
   runOptionsOf,
   skipCheckOption,
   withFeatureFlags,
+  withOpenStackFlags,
   withRebootFlags,
   withRunFlags,
 } from "../shared_flags.ts";
@@ -48,12 +50,13 @@ export function register(root: RootCommand, runner: CommandRunner): void {
     .option("--fix-subnets", "live: pick free join/transit subnets when the defaults overlap", false)
     .addOption(value.clusterNetwork("offline: new cluster network with the flip (default: unchanged)"))
     .addOption(value.hostPrefix("offline: host prefix for --cluster-network (default: unchanged)"));
-  withRebootFlags(withValues)
+  const withReboot = withRebootFlags(withValues)
     .option("--delete-nncp", "remove NodeNetworkConfigurationPolicies on the primary NIC", false)
     .option("--delete-egress-router-pods", "live: save and delete egress router pods instead of refusing", false)
     .option("--managed-platform-ack", "live: you acknowledge the managed-platform (ROSA/OSD) annotation", false)
     .option("--backup-dir <dir>", "where backups of every changed object go", ".ovn-migrate/backup")
-    .option("--etcd-backup-confirmed", "you have a recent etcd backup", false)
+    .option("--etcd-backup-confirmed", "you have a recent etcd backup", false);
+  withOpenStackFlags(withReboot)
     .addHelpText(
       "after",
       examples([
@@ -84,6 +87,7 @@ export function register(root: RootCommand, runner: CommandRunner): void {
         managedPlatformAck: o.managedPlatformAck,
         backupDir: o.backupDir,
         etcdBackupConfirmed: o.etcdBackupConfirmed,
+        ...openstackOptionsOf(o),
       };
       if (opts.hostPrefix !== undefined && !opts.clusterNetwork) {
         throw new UsageError(

@@ -13,10 +13,16 @@ import { type CommandRunner, examples } from "../command.ts";
 import { collect } from "../flag_values.ts";
 import type { RootCommand } from "../global_flags.ts";
 import { toYaml } from "../output.ts";
-import { methodOption, networkValueOption as value, skipCheckOption } from "../shared_flags.ts";
+import {
+  methodOption,
+  networkValueOption as value,
+  openstackOptionsOf,
+  skipCheckOption,
+  withOpenStackFlags,
+} from "../shared_flags.ts";
 
 export function register(root: RootCommand, runner: CommandRunner): void {
-  root.command("preflight")
+  const cmd = root.command("preflight")
     .summary("check whether the cluster is ready, and by which method")
     .description(
       "Read the cluster (never write), evaluate every readiness check for the chosen method(s) and recommend one.",
@@ -42,7 +48,8 @@ export function register(root: RootCommand, runner: CommandRunner): void {
     .addOption(value.clusterNetwork("planned new cluster network (default: unchanged)"))
     .addOption(value.hostPrefix("planned host prefix for --cluster-network (default: unchanged)"))
     .addOption(value.mtu("planned cluster MTU (default: hardware MTU minus 100)"))
-    .addOption(value.genevePort("planned Geneve UDP port (default: 6081)"))
+    .addOption(value.genevePort("planned Geneve UDP port (default: 6081)"));
+  withOpenStackFlags(cmd)
     .addHelpText(
       "after",
       examples([
@@ -70,6 +77,7 @@ export function register(root: RootCommand, runner: CommandRunner): void {
         hostPrefix: o.hostPrefix,
         mtu: o.mtu,
         genevePort: o.genevePort,
+        ...openstackOptionsOf(o),
       };
       await runner("preflight", opts, run);
     });
